@@ -1,0 +1,114 @@
+/**
+ * The hosted API's wire types, defined once: the server (`api/`) and the SDK both import them.
+ * Keep this file free of runtime dependencies; it is bundled into the widget.
+ */
+
+/** The sizes the API accepts, about one megapixel each, every side a multiple of 16. */
+export const IMAGE_SIZES = {
+  '1:1': { width: 1024, height: 1024 },
+  '3:2': { width: 1248, height: 832 },
+  '2:3': { width: 832, height: 1248 },
+  '16:9': { width: 1280, height: 720 },
+  '9:16': { width: 720, height: 1280 },
+} as const;
+
+export type AspectRatio = keyof typeof IMAGE_SIZES;
+export const DEFAULT_ASPECT_RATIO: AspectRatio = '1:1';
+
+export const PROMPT_MAX_LENGTH = 1000;
+export const NEGATIVE_PROMPT_MAX_LENGTH = 1000;
+/** Seeds are unsigned 32-bit integers below 2^32 - 1 (Stability's upper bound). */
+export const SEED_MAX = 4294967294;
+
+/** Name of the response and request header that carries the sealed session when cookies are blocked. */
+export const SESSION_HEADER = 'X-Imageka-Session';
+
+/** `GET /api/v1/captcha` */
+export interface CaptchaResponse {
+  /** A raster image (`data:image/webp;base64,…`). */
+  image: string;
+  width: number;
+  height: number;
+  /** ISO 8601 time after which the answer is refused with `captcha_expired`. */
+  expiresAt: string;
+  /** Path of the spoken version of the same captcha (`audio/wav`). */
+  audio: string;
+}
+
+/** `POST /api/v1/generate` body. */
+export interface GenerateRequest {
+  /** 1–1000 characters after trimming, no control characters. */
+  prompt: string;
+  /** The captcha answer; case-insensitive; spent by this request, right or wrong. */
+  captcha: string;
+  /** Width and height must together be one of `IMAGE_SIZES`. Default 1024×1024. */
+  width?: number;
+  height?: number;
+  /** 0–4294967294; random when omitted. The response says which seed was used. */
+  seed?: number;
+  /** 0–1000 characters. */
+  negativePrompt?: string;
+}
+
+/** `POST /api/v1/generate` answered as JSON (also the `result` event of the SSE stream). */
+export interface GenerateResponse {
+  /** `data:image/webp;base64,…` (or `image/png` when the server is set to PNG). */
+  image: string;
+  mimeType: 'image/webp' | 'image/png';
+  width: number;
+  height: number;
+  seed: number;
+  provider: ProviderInfo;
+}
+
+export interface ProviderInfo {
+  /** e.g. `offline`, `openai`, `stability`. */
+  name: string;
+  /** True for the offline preview provider: the image is a deterministic picture, not AI. */
+  preview: boolean;
+}
+
+/** `event: progress` of the SSE stream. `percent` only where the upstream reports it. */
+export interface GenerateProgress {
+  elapsedMs: number;
+  percent?: number;
+}
+
+/** `GET /api/v1/health` */
+export interface HealthResponse {
+  status: 'ok' | 'unavailable';
+  ready: boolean;
+  provider: ProviderInfo;
+  store: 'memory' | 'redis';
+}
+
+/** Stable machine-readable error codes; the `code` field of every error body. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'captcha_missing',
+  'captcha_wrong',
+  'captcha_expired',
+  'rate_limited',
+  'prompt_rejected',
+  'provider_busy',
+  'provider_error',
+  'provider_timeout',
+  'overloaded',
+  'store_unavailable',
+  'unsupported_media_type',
+  'payload_too_large',
+  'not_found',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every error body: hapi Boom's shape plus our stable `code`. Never contains the prompt. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: ErrorCode;
+  /** Seconds to wait, on 429 and 503 answers (also in the `Retry-After` header). */
+  retryAfter?: number;
+}
