@@ -23,6 +23,9 @@ export const SEED_MAX = 4294967294;
 /** Name of the response and request header that carries the sealed session when cookies are blocked. */
 export const SESSION_HEADER = 'X-Imageka-Session';
 
+/** Name of the session cookie (HttpOnly, no Max-Age). */
+export const SESSION_COOKIE = 'imageka_session';
+
 /** `GET /api/v1/captcha` */
 export interface CaptchaResponse {
   /** A raster image (`data:image/webp;base64,…`). */
@@ -102,6 +105,25 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The HTTP status that goes with each error code (the OpenAPI document is built from it). */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  captcha_missing: 400,
+  captcha_wrong: 403,
+  captcha_expired: 403,
+  rate_limited: 429,
+  prompt_rejected: 422,
+  provider_busy: 503,
+  provider_error: 502,
+  provider_timeout: 504,
+  overloaded: 503,
+  store_unavailable: 503,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  not_found: 404,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
 
 /** Every error body: hapi Boom's shape plus our stable `code`. Never contains the prompt. */
 export interface ErrorBody {

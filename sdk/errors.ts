@@ -1,0 +1,228 @@
+import type { ErrorBody, ErrorCode } from './types.js';
+
+/**
+ * Marks errors made by any copy of this SDK. `Symbol.for` is shared across realms (iframes,
+ * workers' copies, a widget bundle next to an npm install), where `instanceof` fails.
+ */
+const BRAND = Symbol.for('imageka.error');
+
+type ErrorName =
+  | 'ImagekaError'
+  | 'APIError'
+  | 'ValidationError'
+  | 'CaptchaError'
+  | 'RateLimitError'
+  | 'PromptRejectedError'
+  | 'ProviderError'
+  | 'OverloadedError'
+  | 'ConnectionError'
+  | 'TimeoutError'
+  | 'AbortError';
+
+const PARENT: Record<ErrorName, ErrorName | undefined> = {
+  ImagekaError: undefined,
+  APIError: 'ImagekaError',
+  ValidationError: 'APIError',
+  CaptchaError: 'APIError',
+  RateLimitError: 'APIError',
+  PromptRejectedError: 'APIError',
+  ProviderError: 'APIError',
+  OverloadedError: 'APIError',
+  ConnectionError: 'ImagekaError',
+  TimeoutError: 'ImagekaError',
+  AbortError: 'ImagekaError',
+};
+
+/** Base class of every error the SDK throws. */
+export class ImagekaError extends Error {
+  override name: ErrorName = 'ImagekaError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** The API answered with an error status. `message` is the API's own, safe to show. */
+export class APIError extends ImagekaError {
+  override name: ErrorName = 'APIError';
+  /** HTTP status, or the `statusCode` of an `error` event in a progress stream. */
+  readonly status: number;
+  /** Stable machine-readable code; `undefined` when the body was not the API's (e.g. a proxy page). */
+  readonly code: ErrorCode | undefined;
+  /** `X-Request-Id` of the response: quote it when reporting a problem. */
+  readonly requestId: string | undefined;
+  readonly headers: Headers;
+  /** The parsed error body, when it was one. */
+  readonly body: ErrorBody | undefined;
+
+  constructor(status: number, body: ErrorBody | undefined, headers: Headers, message?: string) {
+    super(body?.message ?? message ?? `The API answered ${status}.`);
+    this.status = status;
+    this.code = body?.code;
+    this.body = body;
+    this.headers = headers;
+    this.requestId = headers.get('x-request-id') ?? undefined;
+  }
+}
+
+/** The request was malformed: `invalid_request`, `payload_too_large`, `unsupported_media_type`. */
+export class ValidationError extends APIError {
+  override name: ErrorName = 'ValidationError';
+}
+
+export type CaptchaFailure = 'missing' | 'wrong' | 'expired';
+
+/** The captcha answer was missing, wrong or expired. It is spent either way: fetch a new one. */
+export class CaptchaError extends APIError {
+  override name: ErrorName = 'CaptchaError';
+  readonly reason: CaptchaFailure;
+
+  constructor(reason: CaptchaFailure, status: number, body: ErrorBody | undefined, headers: Headers) {
+    super(status, body, headers);
+    this.reason = reason;
+  }
+}
+
+/** Too many requests from this client (`rate_limited`). */
+export class RateLimitError extends APIError {
+  override name: ErrorName = 'RateLimitError';
+  /** Seconds to wait before trying again, when the API said so. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
+    super(status, body, headers);
+    this.retryAfter = retryAfterSeconds(body, headers);
+  }
+}
+
+/** The image service refused the prompt (`prompt_rejected`). Rephrase it; do not retry as is. */
+export class PromptRejectedError extends APIError {
+  override name: ErrorName = 'PromptRejectedError';
+}
+
+/** The image service failed: `provider_busy`, `provider_error`, `provider_timeout`. */
+export class ProviderError extends APIError {
+  override name: ErrorName = 'ProviderError';
+  /** Seconds to wait, on `provider_busy`. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
+    super(status, body, headers);
+    this.retryAfter = retryAfterSeconds(body, headers);
+  }
+}
+
+/** The API is at capacity (`overloaded`). */
+export class OverloadedError extends APIError {
+  override name: ErrorName = 'OverloadedError';
+  /** Seconds to wait before trying again, when the API said so. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
+    super(status, body, headers);
+    this.retryAfter = retryAfterSeconds(body, headers);
+  }
+}
+
+/** The API could not be reached, or the connection broke before a complete answer. */
+export class ConnectionError extends ImagekaError {
+  override name: ErrorName = 'ConnectionError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The request took longer than its `timeout` and was cancelled. */
+export class TimeoutError extends ImagekaError {
+  override name: ErrorName = 'TimeoutError';
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(timeout: number, options?: { cause?: unknown }) {
+    super(`The request took longer than ${timeout} ms and was cancelled.`, options);
+    this.timeout = timeout;
+  }
+}
+
+/** The caller's `AbortSignal` cancelled the request. `cause` is the signal's reason. */
+export class AbortError extends ImagekaError {
+  override name: ErrorName = 'AbortError';
+
+  constructor(options?: { cause?: unknown }) {
+    super('The request was aborted.', options);
+  }
+}
+
+/** Seconds from the body's `retryAfter`, else a `Retry-After` header in seconds or as an HTTP date. */
+export function retryAfterSeconds(body: ErrorBody | undefined, headers: Headers): number | undefined {
+  if (typeof body?.retryAfter === 'number' && body.retryAfter >= 0) return body.retryAfter;
+  const header = headers.get('retry-after');
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Builds the error class that matches an API error body (or a bare status, when the body is not ours). */
+export function errorFromBody(status: number, body: ErrorBody | undefined, headers: Headers): APIError {
+  switch (body?.code) {
+    case 'invalid_request':
+    case 'payload_too_large':
+    case 'unsupported_media_type':
+      return new ValidationError(status, body, headers);
+    case 'captcha_missing':
+      return new CaptchaError('missing', status, body, headers);
+    case 'captcha_wrong':
+      return new CaptchaError('wrong', status, body, headers);
+    case 'captcha_expired':
+      return new CaptchaError('expired', status, body, headers);
+    case 'rate_limited':
+      return new RateLimitError(status, body, headers);
+    case 'prompt_rejected':
+      return new PromptRejectedError(status, body, headers);
+    case 'provider_busy':
+    case 'provider_error':
+    case 'provider_timeout':
+      return new ProviderError(status, body, headers);
+    case 'overloaded':
+      return new OverloadedError(status, body, headers);
+    case undefined:
+      return status === 429 ? new RateLimitError(status, body, headers) : new APIError(status, body, headers);
+    default:
+      return new APIError(status, body, headers);
+  }
+}
+
+/** True when `value` is an ErrorBody as the API sends it. */
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const body = value as Record<string, unknown>;
+  return typeof body.statusCode === 'number' && typeof body.message === 'string' && typeof body.code === 'string';
+}
+
+function isA(value: unknown, name: ErrorName): boolean {
+  if (typeof value !== 'object' || value === null || (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
+  let current: unknown = (value as { name?: unknown }).name;
+  while (typeof current === 'string' && Object.hasOwn(PARENT, current)) {
+    if (current === name) return true;
+    current = PARENT[current as ErrorName];
+  }
+  return false;
+}
+
+// Type guards by name and brand, so they hold across realms and bundles where instanceof does not.
+export const isImagekaError = (value: unknown): value is ImagekaError => isA(value, 'ImagekaError');
+export const isAPIError = (value: unknown): value is APIError => isA(value, 'APIError');
+export const isValidationError = (value: unknown): value is ValidationError => isA(value, 'ValidationError');
+export const isCaptchaError = (value: unknown): value is CaptchaError => isA(value, 'CaptchaError');
+export const isRateLimitError = (value: unknown): value is RateLimitError => isA(value, 'RateLimitError');
+export const isPromptRejectedError = (value: unknown): value is PromptRejectedError =>
+  isA(value, 'PromptRejectedError');
+export const isProviderError = (value: unknown): value is ProviderError => isA(value, 'ProviderError');
+export const isOverloadedError = (value: unknown): value is OverloadedError => isA(value, 'OverloadedError');
+export const isConnectionError = (value: unknown): value is ConnectionError => isA(value, 'ConnectionError');
+export const isTimeoutError = (value: unknown): value is TimeoutError => isA(value, 'TimeoutError');
+export const isAbortError = (value: unknown): value is AbortError => isA(value, 'AbortError');

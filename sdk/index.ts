@@ -1,0 +1,39 @@
+export { Imageka } from './client.js';
+export type { GenerateEvent, GenerateOptions, ImagekaOptions, RequestOptions } from './client.js';
+export {
+  AbortError,
+  APIError,
+  CaptchaError,
+  ConnectionError,
+  ImagekaError,
+  OverloadedError,
+  PromptRejectedError,
+  ProviderError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+  isAbortError,
+  isAPIError,
+  isCaptchaError,
+  isConnectionError,
+  isImagekaError,
+  isOverloadedError,
+  isPromptRejectedError,
+  isProviderError,
+  isRateLimitError,
+  isTimeoutError,
+  isValidationError,
+} from './errors.js';
+export type { CaptchaFailure } from './errors.js';
+export { ERROR_CODES, IMAGE_SIZES, DEFAULT_ASPECT_RATIO, PROMPT_MAX_LENGTH, NEGATIVE_PROMPT_MAX_LENGTH, SEED_MAX } from './types.js';
+export type {
+  AspectRatio,
+  CaptchaResponse,
+  ErrorBody,
+  ErrorCode,
+  GenerateProgress,
+  GenerateRequest,
+  GenerateResponse,
+  HealthResponse,
+  ProviderInfo,
+} from './types.js';
