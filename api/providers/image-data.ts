@@ -1,0 +1,79 @@
+/**
+ * What adapters do with the image an upstream returned, before the generation route re-encodes
+ * it: recognise it as an image, decode base64, spot safety-blanked pictures, report progress.
+ */
+import sharp from 'sharp';
+import { IMAGE_SIZES, type AspectRatio } from '../../sdk/types.js';
+import { ProviderError, type GeneratedImage } from './types.js';
+
+/** The mime type from the magic bytes; upstream content-type headers are not trusted. */
+export function sniffImageType(bytes: Uint8Array): string | undefined {
+  const starts = (sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return 'image/webp';
+  return undefined;
+}
+
+/** Wraps upstream bytes as a GeneratedImage, or fails with 'bad_output' when they are no image. */
+export function imageResult(bytes: Uint8Array, seed: number): GeneratedImage {
+  const mimeType = sniffImageType(bytes);
+  if (!mimeType) throw new ProviderError('bad_output', 'upstream sent something that is not an image');
+  return { bytes, mimeType, seed };
+}
+
+/** Base64 (optionally a data: URI) to an image; 'bad_output' for anything else. */
+export function imageFromBase64(value: unknown, seed: number): GeneratedImage {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ProviderError('bad_output', 'upstream answer holds no base64 image');
+  }
+  const b64 = value.startsWith('data:') ? value.slice(value.indexOf(',') + 1) : value;
+  if (!/^[A-Za-z0-9+/=_\-\s]+$/.test(b64)) throw new ProviderError('bad_output', 'upstream image is not base64');
+  return imageResult(Buffer.from(b64, 'base64'), seed);
+}
+
+/**
+ * Safety checkers of diffusers pipelines (AUTOMATIC1111, ComfyUI nodes, Hugging Face, Together)
+ * answer "success" with an all-black picture. Treat it as the refusal it is.
+ */
+export async function rejectIfBlank(image: GeneratedImage): Promise<GeneratedImage> {
+  let max: number;
+  try {
+    const { channels } = await sharp(image.bytes).stats();
+    max = Math.max(...channels.map((c) => c.max));
+  } catch {
+    throw new ProviderError('bad_output', 'upstream image does not decode');
+  }
+  if (max <= 2) throw new ProviderError('rejected', 'upstream returned a blanked (all-black) image');
+  return image;
+}
+
+/** The aspect ratio name of one of our sizes, or the nearest one for any other size. */
+export function aspectRatioOf(width: number, height: number): AspectRatio {
+  const want = Math.log(width / height);
+  let best: AspectRatio = '1:1';
+  for (const [name, size] of Object.entries(IMAGE_SIZES) as [AspectRatio, { width: number; height: number }][]) {
+    const diff = Math.abs(Math.log(size.width / size.height) - want);
+    if (diff < Math.abs(Math.log(IMAGE_SIZES[best].width / IMAGE_SIZES[best].height) - want)) best = name;
+  }
+  return best;
+}
+
+/**
+ * Wraps the optional listener: whole percents, clamped, never going backwards, and a throwing
+ * listener cannot break the generation.
+ */
+export function progressReporter(onProgress: ((percent: number) => void) | undefined): (fraction: number) => void {
+  let last = -1;
+  return (fraction) => {
+    if (!onProgress || !Number.isFinite(fraction)) return;
+    const percent = Math.min(100, Math.max(0, Math.round(fraction * 100)));
+    if (percent <= last) return;
+    last = percent;
+    try {
+      onProgress(percent);
+    } catch {
+      // A broken progress listener must not cost the visitor the image.
+    }
+  };
+}
