@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { IMAGE_SIZES, type AspectRatio } from '../../sdk/types.js';
+import { UpstreamCall, discard, statusFailure } from './http.js';
 import { ProviderError, type GeneratedImage } from './types.js';
 
 /** The mime type from the magic bytes; upstream content-type headers are not trusted. */
@@ -30,6 +31,29 @@ export function imageFromBase64(value: unknown, seed: number): GeneratedImage {
   const b64 = value.startsWith('data:') ? value.slice(value.indexOf(',') + 1) : value;
   if (!/^[A-Za-z0-9+/=_\-\s]+$/.test(b64)) throw new ProviderError('bad_output', 'upstream image is not base64');
   return imageResult(Buffer.from(b64, 'base64'), seed);
+}
+
+/**
+ * Fetches an output URL an upstream handed back (Replicate, OpenAI-compatible servers in URL
+ * mode). No credentials go with it: it usually lives on another host (a CDN or bucket).
+ */
+export async function downloadImage(call: UpstreamCall, url: unknown, seed: number): Promise<GeneratedImage> {
+  if (typeof url === 'string' && url.startsWith('data:')) return imageFromBase64(url, seed);
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    throw new ProviderError('bad_output', 'upstream output URL is not a URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ProviderError('bad_output', 'upstream output URL is not http(s)');
+  }
+  const res = await call.fetch(parsed);
+  if (!res.ok) {
+    await discard(res);
+    throw statusFailure(res, 'output download');
+  }
+  return imageResult(await call.bytes(res), seed);
 }
 
 /**
@@ -76,4 +100,33 @@ export function progressReporter(onProgress: ((percent: number) => void) | undef
       // A broken progress listener must not cost the visitor the image.
     }
   };
+}
+
+/**
+ * Centre-crops to the asked aspect ratio, for upstreams that only make a few shapes (GPT image
+ * models: three sizes; Cloudflare's flux: squares). Lossless PNG, so the route's re-encode stays
+ * the only lossy step. Images already close to the ratio pass through untouched.
+ */
+export async function cropToAspect(image: GeneratedImage, width: number, height: number): Promise<GeneratedImage> {
+  let meta: { width?: number; height?: number };
+  try {
+    meta = await sharp(image.bytes).metadata();
+  } catch {
+    throw new ProviderError('bad_output', 'upstream image does not decode');
+  }
+  if (!meta.width || !meta.height) throw new ProviderError('bad_output', 'upstream image has no dimensions');
+  const want = width / height;
+  if (Math.abs(meta.width / meta.height - want) / want <= 0.01) return image;
+  const cropWidth = Math.min(meta.width, Math.round(meta.height * want));
+  const cropHeight = Math.min(meta.height, Math.round(meta.width / want));
+  const bytes = await sharp(image.bytes)
+    .extract({
+      left: Math.floor((meta.width - cropWidth) / 2),
+      top: Math.floor((meta.height - cropHeight) / 2),
+      width: cropWidth,
+      height: cropHeight,
+    })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  return { bytes, mimeType: 'image/png', seed: image.seed };
 }
