@@ -1,0 +1,71 @@
+import Joi from 'joi';
+import type { CreateServerOptions } from './server.js';
+
+/**
+ * Every environment variable the server reads (providers read their own, see providers/index.ts).
+ * Each entry: its schema with default, and how it becomes a createServer option.
+ */
+const seconds = (name: string, fallback: number, max = 7 * 24 * 3600) =>
+  Joi.number().integer().min(1).max(max).default(fallback).label(name);
+const count = (name: string, fallback: number, min = 1) => Joi.number().integer().min(min).max(1_000_000).default(fallback).label(name);
+const flag = (name: string, fallback: boolean) => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off').default(fallback).label(name);
+
+export const environmentSchema = Joi.object({
+  PORT: Joi.number().port().default(3000).label('PORT'),
+  HOST: Joi.string().hostname().default('127.0.0.1').label('HOST'),
+  SESSION_SECRET: Joi.string().min(32).label('SESSION_SECRET'),
+  COOKIE_MODE: Joi.string().valid('same-site', 'cross-site').default('same-site').label('COOKIE_MODE'),
+  COOKIE_SECURE: flag('COOKIE_SECURE', true),
+  CAPTCHA_TTL_SECONDS: seconds('CAPTCHA_TTL_SECONDS', 600, 3600),
+  SESSION_TTL_SECONDS: seconds('SESSION_TTL_SECONDS', 1800, 24 * 3600),
+  RATE_LIMIT_CAPTCHA_PER_MINUTE: count('RATE_LIMIT_CAPTCHA_PER_MINUTE', 30),
+  RATE_LIMIT_GENERATE_PER_HOUR: count('RATE_LIMIT_GENERATE_PER_HOUR', 30),
+  TRUSTED_PROXIES: Joi.number().integer().min(0).max(10).default(0).label('TRUSTED_PROXIES'),
+  CORS_ORIGINS: Joi.string()
+    .pattern(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/)
+    .default('*')
+    .label('CORS_ORIGINS')
+    .messages({ 'string.pattern.base': 'CORS_ORIGINS must be * or a comma-separated list of origins like https://example.com' }),
+  MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', 4),
+  MAX_QUEUED: count('MAX_QUEUED', 16, 0),
+  GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', 330, 3600),
+  OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
+  HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
+  MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
+})
+  // Provider and other subsystems' variables are validated where they are read.
+  .unknown(true)
+  .prefs({ errors: { wrap: { label: false } }, abortEarly: true });
+
+export type Environment = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates the environment; the message names the variable and what it accepts. */
+export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
+  const { error, value } = environmentSchema.validate(env);
+  if (error) throw new ConfigError(`Invalid environment: ${error.message}`);
+  const origins = String(value.CORS_ORIGINS);
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    ...(value.SESSION_SECRET ? { sessionSecret: value.SESSION_SECRET } : {}),
+    crossSite: value.COOKIE_MODE === 'cross-site',
+    secureCookie: value.COOKIE_SECURE,
+    captchaTtlMs: value.CAPTCHA_TTL_SECONDS * 1000,
+    sessionTtlMs: value.SESSION_TTL_SECONDS * 1000,
+    captchaPerMinute: value.RATE_LIMIT_CAPTCHA_PER_MINUTE,
+    generateLimit: value.RATE_LIMIT_GENERATE_PER_HOUR,
+    generateWindowMs: 60 * 60 * 1000,
+    trustedProxies: value.TRUSTED_PROXIES,
+    corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()),
+    maxInFlight: value.MAX_IN_FLIGHT,
+    maxQueued: value.MAX_QUEUED,
+    generationTimeoutMs: value.GENERATION_TIMEOUT_SECONDS * 1000,
+    outputFormat: value.OUTPUT_FORMAT,
+    hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
+    maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
+  };
+}

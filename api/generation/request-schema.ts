@@ -1,0 +1,61 @@
+import Joi from 'joi';
+import {
+  IMAGE_SIZES,
+  NEGATIVE_PROMPT_MAX_LENGTH,
+  PROMPT_MAX_LENGTH,
+  SEED_MAX,
+  type GenerateRequest,
+} from '../../sdk/types.js';
+
+// C0 and C1 controls other than tab, line feed and carriage return, which are folded to spaces.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+const SIZE_LIST = Object.values(IMAGE_SIZES).map(({ width, height }) => `${width}x${height}`);
+
+/** Trims, folds whitespace, refuses control characters and counts length in code points. */
+const text = (max: number, required: boolean) =>
+  Joi.any().custom((value: unknown, helpers) => {
+    if (typeof value !== 'string') return helpers.error('text.type');
+    if (CONTROL.test(value)) return helpers.error('text.control');
+    const folded = value.replace(/\s+/gu, ' ').trim();
+    const length = [...folded].length;
+    if ((required && length === 0) || length > max) return helpers.error('text.length');
+    return folded;
+  });
+
+/**
+ * Messages name the field and the rule, never the value: a prompt must not come back in an
+ * error body or a log line.
+ */
+export const generateRequestSchema = Joi.object<GenerateRequest>({
+  prompt: text(PROMPT_MAX_LENGTH, true).required(),
+  captcha: Joi.string().trim().min(1).max(32).required(),
+  width: Joi.number().integer().strict(),
+  height: Joi.number().integer().strict(),
+  seed: Joi.number().integer().strict().min(0).max(SEED_MAX),
+  negativePrompt: text(NEGATIVE_PROMPT_MAX_LENGTH, false),
+})
+  .and('width', 'height')
+  .custom((value: GenerateRequest, helpers) => {
+    if (value.width === undefined) return value;
+    return SIZE_LIST.includes(`${value.width}x${value.height}`) ? value : helpers.error('size.unknown');
+  });
+
+export const FIELD_MESSAGES: Record<string, string> = {
+  prompt: `"prompt" must be a text of 1–${PROMPT_MAX_LENGTH} characters, without control characters.`,
+  negativePrompt: `"negativePrompt" must be a text of at most ${NEGATIVE_PROMPT_MAX_LENGTH} characters, without control characters.`,
+  captcha: '"captcha" must be the text shown in the captcha image.',
+  width: `"width" and "height" must be given together, as one of: ${SIZE_LIST.join(', ')}.`,
+  height: `"width" and "height" must be given together, as one of: ${SIZE_LIST.join(', ')}.`,
+  seed: `"seed" must be a whole number from 0 to ${SEED_MAX}.`,
+};
+
+export function describeValidationError(error: Joi.ValidationError | undefined): { field: string | undefined; message: string } {
+  const detail = error?.details[0];
+  const field = detail?.path[0] === undefined ? undefined : String(detail.path[0]);
+  if (detail?.type === 'object.unknown') {
+    return { field, message: `Unknown field. Allowed fields: ${Object.keys(FIELD_MESSAGES).filter((k) => k !== 'height').join(', ')}.` };
+  }
+  if (detail?.type === 'size.unknown' || detail?.type === 'object.and') return { field: 'width', message: FIELD_MESSAGES.width! };
+  if (field && FIELD_MESSAGES[field]) return { field, message: FIELD_MESSAGES[field]! };
+  return { field, message: 'The body must be a JSON object with "prompt" and "captcha".' };
+}

@@ -1,0 +1,38 @@
+import type { Plugin, Server } from '@hapi/hapi';
+import Joi from 'joi';
+import type { HealthResponse, ProviderInfo } from '../../sdk/types.js';
+
+export interface HealthPluginOptions {
+  provider: ProviderInfo;
+  store: HealthResponse['store'];
+  /** Whether the shared store answers; load balancers take an instance out while it does not. */
+  isReady: () => Promise<boolean> | boolean;
+}
+
+const optionsSchema = Joi.object<HealthPluginOptions>({
+  provider: Joi.object({ name: Joi.string().required(), preview: Joi.boolean().required() }).required(),
+  store: Joi.string().valid('memory', 'redis').required(),
+  isReady: Joi.function().required(),
+});
+
+export const healthPlugin: Plugin<HealthPluginOptions> = {
+  name: 'imageka-health',
+  register(server: Server, rawOptions) {
+    const options = Joi.attempt(rawOptions, optionsSchema, 'Invalid "imageka-health" options');
+    server.route({
+      method: 'GET',
+      path: '/api/v1/health',
+      options: { cors: true, description: 'Readiness for load balancers' },
+      async handler(_request, h) {
+        const ready = await Promise.resolve(options.isReady()).catch(() => false);
+        const body: HealthResponse = {
+          status: ready ? 'ok' : 'unavailable',
+          ready,
+          provider: { name: options.provider.name, preview: options.provider.preview },
+          store: options.store,
+        };
+        return h.response(body).code(ready ? 200 : 503);
+      },
+    });
+  },
+};

@@ -1,0 +1,42 @@
+import sharp from 'sharp';
+import { ProviderError } from './types.js';
+
+export type OutputFormat = 'webp' | 'png';
+
+/** Refuse decompression bombs: the largest accepted upstream image is well under this. */
+const MAX_INPUT_PIXELS = 40_000_000;
+/** Upstreams round sizes to their own grid; beyond this the picture is not what was asked for. */
+const ASPECT_TOLERANCE = 0.03;
+
+/**
+ * Decodes whatever an upstream sent and re-encodes only its pixels at the requested size.
+ * sharp writes no metadata unless asked, so EXIF, XMP, ICC, PNG text chunks and C2PA
+ * manifests (where several services put the prompt) cannot survive.
+ */
+export async function normalizeImage(
+  bytes: Uint8Array,
+  target: { width: number; height: number; format: OutputFormat },
+): Promise<{ bytes: Buffer; mimeType: 'image/webp' | 'image/png' }> {
+  let width: number | undefined;
+  let height: number | undefined;
+  try {
+    ({ width, height } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());
+  } catch (cause) {
+    throw new ProviderError('bad_output', 'upstream body is not a decodable image', { cause });
+  }
+  if (!width || !height) throw new ProviderError('bad_output', 'upstream image has no dimensions');
+  const asked = target.width / target.height;
+  if (Math.abs(width / height - asked) / asked > ASPECT_TOLERANCE) {
+    throw new ProviderError('bad_output', `upstream image is ${width}x${height}, asked ${target.width}x${target.height}`);
+  }
+  try {
+    const pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize(target.width, target.height, { fit: 'cover' });
+    return target.format === 'png'
+      ? { bytes: await pipeline.png({ compressionLevel: 9 }).toBuffer(), mimeType: 'image/png' }
+      : { bytes: await pipeline.webp({ quality: 88 }).toBuffer(), mimeType: 'image/webp' };
+  } catch (cause) {
+    throw new ProviderError('bad_output', 'upstream image could not be re-encoded', { cause });
+  }
+}

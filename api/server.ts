@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import CatboxMemory from '@hapi/catbox-memory';
+import Hapi, { type ServerOptionsCache } from '@hapi/hapi';
+import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
+import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
+import { MemoryWindowCounter, type WindowCounter } from './limits/window-counter.js';
+import { generatePlugin } from './plugins/generate.js';
+import { healthPlugin } from './plugins/health.js';
+import { httpPolicyPlugin } from './plugins/http-policy.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { sessionPlugin } from './plugins/session.js';
+import type { OutputFormat } from './providers/normalize.js';
+import { createOfflineProvider } from './providers/offline.js';
+import type { ImageProvider } from './providers/types.js';
+import { SESSION_HEADER } from '../sdk/types.js';
+
+export interface CreateServerOptions {
+  host?: string;
+  /** 0 picks a free port. @default 3000 */
+  port?: number;
+  /** @default the offline preview provider */
+  provider?: ImageProvider;
+  /** Makes `{ text, svg }` like svg-captcha's `create()`. @default svg-captcha, look-alike characters left out */
+  captcha?: CaptchaMaker;
+  /** Clock in epoch ms for captcha expiry and rate-limit windows. @default Date.now */
+  now?: () => number;
+  /** hapi cache engine for sessions and hapi-rate-limit records. @default in-memory catbox */
+  cache?: ServerOptionsCache;
+  /** @default in-memory store (one process) */
+  captchaStore?: CaptchaStore;
+  /** @default in-memory counter over `generateWindowMs` */
+  generationCounter?: WindowCounter;
+  /** Shown by /api/v1/health. @default 'memory' */
+  store?: 'memory' | 'redis';
+  /** Readiness of shared dependencies. @default always ready */
+  isReady?: () => Promise<boolean> | boolean;
+  /** Seals the session cookie; share it between instances. ≥ 32 characters. @default random per process */
+  sessionSecret?: string;
+  /** Cookie for pages on other sites: `Secure; SameSite=None; Partitioned`. @default false */
+  crossSite?: boolean;
+  /** Mark the cookie Secure in same-site mode too. @default true */
+  secureCookie?: boolean;
+  /** @default 10 minutes */
+  captchaTtlMs?: number;
+  /** How long an idle session record is kept server-side. @default 30 minutes */
+  sessionTtlMs?: number;
+  /** @default 30 */
+  captchaPerMinute?: number;
+  /** Generations per client per window. @default 30 */
+  generateLimit?: number;
+  /** @default 1 hour (at most 48 hours) */
+  generateWindowMs?: number;
+  /** Proxies whose X-Forwarded-For entry is trusted. @default 0 */
+  trustedProxies?: number;
+  /** Origins allowed to call the API from a browser; '*' lets any site embed. @default '*' */
+  corsOrigins?: '*' | string[];
+  /** @default 4 */
+  maxInFlight?: number;
+  /** @default 16 */
+  maxQueued?: number;
+  /** @default 330 000 (above the slowest adapter's own timeout) */
+  generationTimeoutMs?: number;
+  /** @default 'webp' */
+  outputFormat?: OutputFormat;
+  /** @default 16 KiB */
+  maxBodyBytes?: number;
+  /** @default 'auto' (when the request came over HTTPS) */
+  hsts?: boolean | 'auto';
+  /** hapi answers 503 while the event loop lags more than this; 0 disables. @default 1000 */
+  maxEventLoopDelayMs?: number;
+}
+
+const EXPOSED_HEADERS = [
+  'Retry-After',
+  'X-Request-Id',
+  SESSION_HEADER,
+  'X-RateLimit-UserPathLimit',
+  'X-RateLimit-UserPathRemaining',
+  'X-RateLimit-UserPathReset',
+];
+
+/** Builds the configured server without starting it; every dependency can be injected. */
+export async function createServer(options: CreateServerOptions = {}): Promise<Hapi.Server> {
+  const now = options.now ?? Date.now;
+  const provider = options.provider ?? createOfflineProvider();
+  const generateWindowMs = options.generateWindowMs ?? 60 * 60 * 1000;
+  const trustedProxies = options.trustedProxies ?? 0;
+  const maxEventLoopDelay = options.maxEventLoopDelayMs ?? 1000;
+
+  const server = Hapi.server({
+    host: options.host,
+    port: options.port ?? 3000,
+    cache: options.cache ?? [{ name: 'imageka', provider: { constructor: CatboxMemory.Engine } }],
+    load: maxEventLoopDelay > 0 ? { sampleInterval: 250, maxEventLoopDelay } : {},
+    router: { stripTrailingSlash: false },
+    routes: {
+      // The API's CORS. Site routes turn it off: pages carry no CORS headers.
+      cors: {
+        origin: options.corsOrigins === undefined || options.corsOrigins === '*' ? ['*'] : options.corsOrigins,
+        credentials: true,
+        additionalHeaders: [SESSION_HEADER],
+        additionalExposedHeaders: EXPOSED_HEADERS,
+        maxAge: 600,
+      },
+      payload: { maxBytes: options.maxBodyBytes ?? 16 * 1024 },
+      response: { emptyStatusCode: 204 },
+    },
+  });
+  const cacheName = options.cache ? undefined : 'imageka';
+
+  await server.register({ plugin: httpPolicyPlugin, options: { hsts: options.hsts ?? 'auto', trustedProxies } });
+  await server.register({
+    plugin: rateLimitPlugin,
+    options: {
+      trustedProxies,
+      generatePerWindow: options.generateLimit ?? 30,
+      generateWindowMs,
+      generationCounter: options.generationCounter ?? new MemoryWindowCounter(generateWindowMs, now),
+      now,
+      ...(cacheName ? { cache: cacheName } : {}),
+    },
+  });
+  await server.register({
+    plugin: sessionPlugin,
+    options: {
+      password: options.sessionSecret ?? randomBytes(32).toString('base64url'),
+      captcha: options.captcha ?? defaultCaptchaMaker,
+      store: options.captchaStore ?? new MemoryCaptchaStore(now),
+      now,
+      crossSite: options.crossSite ?? false,
+      secureCookie: options.secureCookie ?? true,
+      captchaTtlMs: options.captchaTtlMs ?? 10 * 60 * 1000,
+      sessionTtlMs: options.sessionTtlMs ?? 30 * 60 * 1000,
+      captchaPerMinute: options.captchaPerMinute ?? 30,
+      ...(cacheName ? { cache: cacheName } : {}),
+    },
+  });
+  await server.register({
+    plugin: generatePlugin,
+    options: {
+      provider,
+      outputFormat: options.outputFormat ?? 'webp',
+      maxInFlight: options.maxInFlight ?? 4,
+      maxQueued: options.maxQueued ?? 16,
+      timeoutMs: options.generationTimeoutMs ?? 330_000,
+      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
+    },
+  });
+  await server.register({
+    plugin: healthPlugin,
+    options: {
+      provider: { name: provider.name, preview: provider.preview },
+      store: options.store ?? 'memory',
+      isReady: options.isReady ?? (() => true),
+    },
+  });
+  return server;
+}

@@ -1,0 +1,160 @@
+import Iron from '@hapi/iron';
+import { describe, expect, it } from 'vitest';
+import { SESSION_HEADER } from '../../sdk/types.js';
+import { fixedCaptcha, generate, issueCaptcha, manualClock, sessionCookie, setCookies, testServer } from '../helpers/server.js';
+
+const SECRET = 's'.repeat(40);
+
+describe('session cookie', () => {
+  it('is set only once a captcha is issued', async () => {
+    const server = await testServer();
+    const health = await server.inject('/api/v1/health');
+    expect(setCookies(health)).toEqual([]);
+    const { response } = await issueCaptcha(server);
+    expect(setCookies(response)).toHaveLength(1);
+  });
+
+  it('same-site mode: HttpOnly, Secure, SameSite=Lax, Path=/, no Expires or Max-Age', async () => {
+    const server = await testServer();
+    const { response } = await issueCaptcha(server);
+    const [cookie] = setCookies(response);
+    expect(cookie).toMatch(/^imageka_session=[^;]+/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).not.toMatch(/Expires|Max-Age|Partitioned/i);
+  });
+
+  it('cross-site mode: Secure; SameSite=None; Partitioned, still a browser-session cookie', async () => {
+    const server = await testServer({ crossSite: true });
+    const { response } = await issueCaptcha(server);
+    const [cookie] = setCookies(response);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; SameSite=None/);
+    expect(cookie).toMatch(/; Partitioned/);
+    expect(cookie).not.toMatch(/Expires|Max-Age/i);
+  });
+
+  it('carries only a sealed id of at least 128 random bits, no session data', async () => {
+    const secret = 'x'.repeat(40);
+    const server = await testServer({ sessionSecret: secret });
+    const { cookie } = await issueCaptcha(server);
+    const sealed = cookie.slice('imageka_session='.length);
+    const content = (await Iron.unseal(sealed, secret, Iron.defaults)) as Record<string, unknown>;
+    expect(Object.keys(content)).toEqual(['id']);
+    expect(Buffer.from(String(content.id), 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(sealed).not.toContain('acdeh');
+  });
+});
+
+describe('GET /api/v1/captcha', () => {
+  it('answers a raster image with its size and expiry; the SVG never leaves the server', async () => {
+    const clock = manualClock();
+    const server = await testServer({ now: clock });
+    const { response } = await issueCaptcha(server);
+    expect(response.statusCode).toBe(200);
+    const body = response.result as Record<string, unknown>;
+    expect(String(body.image)).toMatch(/^data:image\/webp;base64,/);
+    expect(response.payload).not.toMatch(/svg|<path/i);
+    expect(body.width).toBeGreaterThan(0);
+    expect(body.height).toBeGreaterThan(0);
+    expect(body.expiresAt).toBe(new Date(clock() + 600_000).toISOString());
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('replaces an earlier captcha in the same session', async () => {
+    let text = 'ACDEH';
+    const server = await testServer({ captcha: () => fixedCaptcha(text)() });
+    const { cookie } = await issueCaptcha(server);
+    text = 'JMNPR';
+    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
+    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(403);
+    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
+    expect((await generate(server, cookie, { prompt: 'a', captcha: 'JMNPR' })).statusCode).toBe(200);
+  });
+});
+
+describe('captcha answers', () => {
+  it('compare case-insensitively and ignore surrounding spaces', async () => {
+    const server = await testServer();
+    const { cookie } = await issueCaptcha(server);
+    const response = await generate(server, cookie, { prompt: 'a lighthouse', captcha: ' acdeh ' });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('are spent by a wrong attempt', async () => {
+    const server = await testServer();
+    const { cookie } = await issueCaptcha(server);
+    const wrong = await generate(server, cookie, { prompt: 'a lighthouse', captcha: 'XXXXX' });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.result).toMatchObject({ code: 'captcha_wrong' });
+    const right = await generate(server, cookie, { prompt: 'a lighthouse', captcha: 'ACDEH' });
+    expect(right.statusCode).toBe(400);
+    expect(right.result).toMatchObject({ code: 'captcha_missing' });
+  });
+
+  it('are spent by a right attempt: one image per captcha', async () => {
+    const server = await testServer();
+    const { cookie } = await issueCaptcha(server);
+    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(200);
+    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).result).toMatchObject({ code: 'captcha_missing' });
+  });
+
+  it('expire after the configured time, checked with the injected clock', async () => {
+    const clock = manualClock();
+    const server = await testServer({ now: clock, captchaTtlMs: 60_000 });
+    const { cookie } = await issueCaptcha(server);
+    clock.advance(60_001);
+    const response = await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' });
+    expect(response.statusCode).toBe(403);
+    expect(response.result).toMatchObject({ code: 'captcha_expired' });
+  });
+
+  it('are accepted just before expiry', async () => {
+    const clock = manualClock();
+    const server = await testServer({ now: clock, captchaTtlMs: 60_000 });
+    const { cookie } = await issueCaptcha(server);
+    clock.advance(59_999);
+    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(200);
+  });
+
+  it('without a session cookie are refused as missing', async () => {
+    const server = await testServer();
+    const response = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' });
+    expect(response.statusCode).toBe(400);
+    expect(response.result).toMatchObject({ code: 'captcha_missing' });
+  });
+
+  it('are consumed atomically: 10 parallel correct answers give exactly one image', async () => {
+    const server = await testServer();
+    const { cookie } = await issueCaptcha(server);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => generate(server, cookie, { prompt: 'a race', captcha: 'ACDEH' })),
+    );
+    const statuses = responses.map((r) => r.statusCode).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(9);
+  });
+
+  it('work with the session carried in a header instead of a cookie', async () => {
+    const server = await testServer({ sessionSecret: SECRET });
+    const { response } = await issueCaptcha(server);
+    const sealed = String(response.headers[SESSION_HEADER.toLowerCase()]);
+    const unseal = (value: string) => Iron.unseal(value, SECRET, Iron.defaults);
+    expect(await unseal(sealed)).toEqual(await unseal(sessionCookie(response).slice('imageka_session='.length)));
+    const ok = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' }, { [SESSION_HEADER]: sealed });
+    expect(ok.statusCode).toBe(200);
+    // Single use holds the same way.
+    const again = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' }, { [SESSION_HEADER]: sealed });
+    expect(again.result).toMatchObject({ code: 'captcha_missing' });
+  });
+
+  it('ignore a forged session header', async () => {
+    const server = await testServer();
+    await issueCaptcha(server);
+    const forged = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' }, { [SESSION_HEADER]: 'Fe26.2**forged' });
+    expect(forged.result).toMatchObject({ code: 'captcha_missing' });
+  });
+});

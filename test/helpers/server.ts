@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import type { Server, ServerInjectResponse } from '@hapi/hapi';
+import type { CaptchaMaker } from '../../api/captcha/maker.js';
+import { createServer, type CreateServerOptions } from '../../api/server.js';
+import type { GeneratedImage, GenerateInput, ImageProvider } from '../../api/providers/types.js';
+
+const drawCaptcha = createRequire(import.meta.url)('svg-captcha') as (text: string, options: object) => string;
+
+/** A real svg-captcha drawing with a known answer. */
+export function fixedCaptcha(text = 'ACDEH'): CaptchaMaker {
+  return () => ({ text, svg: drawCaptcha(text, { width: 200, height: 70, fontSize: 56, noise: 1 }) });
+}
+
+/** A manual clock for expiry and rate-limit windows. */
+export function manualClock(start = Date.UTC(2026, 0, 1)) {
+  let time = start;
+  const now = () => time;
+  return Object.assign(now, { advance: (ms: number) => void (time += ms) });
+}
+
+/** A real server, initialized (caches started) for `server.inject`, not listening. */
+export async function testServer(options: CreateServerOptions = {}): Promise<Server> {
+  const server = await createServer({ port: 0, captcha: fixedCaptcha(), maxEventLoopDelayMs: 0, ...options });
+  await server.initialize();
+  return server;
+}
+
+/** The `name=value` pairs of every Set-Cookie header. */
+export function setCookies(response: ServerInjectResponse): string[] {
+  const header = response.headers['set-cookie'];
+  return header === undefined ? [] : Array.isArray(header) ? header : [String(header)];
+}
+
+/** `imageka_session=…` for the next request's Cookie header. */
+export function sessionCookie(response: ServerInjectResponse): string {
+  const cookie = setCookies(response).find((c) => c.startsWith('imageka_session='));
+  if (!cookie) throw new Error('no imageka_session cookie set');
+  return cookie.split(';')[0]!;
+}
+
+export async function issueCaptcha(server: Server, headers: Record<string, string> = {}) {
+  const response = await server.inject({ method: 'GET', url: '/api/v1/captcha', headers });
+  return { response, cookie: response.statusCode === 200 ? sessionCookie(response) : '' };
+}
+
+export function generate(server: Server, cookie: string, payload: object, headers: Record<string, string> = {}) {
+  return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload });
+}
+
+/** A provider under the test's control. */
+export function scriptedProvider(behaviour: (input: GenerateInput) => Promise<GeneratedImage>, name = 'scripted'): ImageProvider & { calls: GenerateInput[] } {
+  const calls: GenerateInput[] = [];
+  return {
+    name,
+    preview: false,
+    calls,
+    generate(input) {
+      calls.push(input);
+      return behaviour(input);
+    },
+  };
+}
