@@ -1,0 +1,121 @@
+/**
+ * Picks the adapter named by IMAGEKA_PROVIDER and validates its own variables once, at start-up,
+ * so a missing key fails the boot with a message naming the variable instead of failing the
+ * first visitor. Values (keys!) never appear in the messages.
+ */
+import Joi from 'joi';
+import { createOfflineProvider } from './offline.js';
+import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
+import type { ImageProvider } from './types.js';
+
+export class ProviderConfigError extends Error {
+  override readonly name = 'ProviderConfigError';
+}
+
+interface Variable {
+  schema: Joi.Schema;
+  /** What the variable accepts, for the error message and the README. */
+  accepts: string;
+}
+
+type Values = Record<string, unknown>;
+
+interface AdapterSpec {
+  variables: Record<string, Variable>;
+  create(values: Values): ImageProvider;
+}
+
+const TIMEOUT_LIMITS = { min: 1000, max: 3_600_000 };
+
+function timeout(defaultMs: number): Variable {
+  return {
+    schema: Joi.number().integer().min(TIMEOUT_LIMITS.min).max(TIMEOUT_LIMITS.max).default(defaultMs),
+    accepts: `milliseconds for the whole call, ${TIMEOUT_LIMITS.min}–${TIMEOUT_LIMITS.max} (default ${defaultMs})`,
+  };
+}
+
+function httpUrl(defaultUrl: string | undefined, what = 'the API base URL'): Variable {
+  const schema = Joi.string().uri({ scheme: ['http', 'https'] });
+  return defaultUrl
+    ? { schema: schema.default(defaultUrl), accepts: `${what}, http(s) (default ${defaultUrl})` }
+    : { schema: schema.required(), accepts: `${what}, http(s); required` };
+}
+
+const secret = (what: string): Variable => ({ schema: Joi.string().required(), accepts: `${what}; required` });
+
+const text = (what: string, defaultValue?: string): Variable => ({
+  schema: defaultValue === undefined ? Joi.string() : Joi.string().default(defaultValue),
+  accepts: defaultValue === undefined ? `${what}; optional` : `${what} (default ${defaultValue})`,
+});
+
+const str = (values: Values, key: string) => values[key] as string;
+const optStr = (values: Values, key: string) => values[key] as string | undefined;
+const num = (values: Values, key: string) => values[key] as number;
+
+const ADAPTERS: Record<string, AdapterSpec> = {
+  offline: { variables: {}, create: () => createOfflineProvider() },
+
+  openai: {
+    variables: {
+      OPENAI_FLAVOR: {
+        schema: Joi.string().valid(...OPENAI_FLAVORS).default('openai'),
+        accepts: `the server's dialect: ${OPENAI_FLAVORS.join(' | ')} (default openai)`,
+      },
+      OPENAI_API_KEY: {
+        schema: Joi.string().when('OPENAI_FLAVOR', { is: 'localai', then: Joi.optional(), otherwise: Joi.required() }),
+        accepts: 'the Bearer API key; required unless OPENAI_FLAVOR=localai',
+      },
+      OPENAI_BASE_URL: {
+        schema: Joi.string().uri({ scheme: ['http', 'https'] }),
+        accepts: `the API base URL ending in /v1, http(s) (default per flavor: ${Object.entries(OPENAI_BASE_URLS).map(([f, u]) => `${f} ${u}`).join(', ')})`,
+      },
+      OPENAI_MODEL: {
+        schema: Joi.string().when('OPENAI_FLAVOR', { is: 'openai', then: Joi.optional().default(OPENAI_DEFAULT_MODEL), otherwise: Joi.required() }),
+        accepts: `the model name, always sent (default ${OPENAI_DEFAULT_MODEL} for OpenAI; required for other flavors)`,
+      },
+      OPENAI_QUALITY: {
+        schema: Joi.string().valid('low', 'medium', 'high', 'auto'),
+        accepts: 'GPT image quality: low | medium | high | auto; optional (OpenAI decides)',
+      },
+      OPENAI_TIMEOUT_MS: timeout(OPENAI_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createOpenAIProvider({
+        flavor: str(v, 'OPENAI_FLAVOR') as OpenAIFlavor,
+        apiKey: optStr(v, 'OPENAI_API_KEY'),
+        baseUrl: optStr(v, 'OPENAI_BASE_URL'),
+        model: str(v, 'OPENAI_MODEL'),
+        quality: optStr(v, 'OPENAI_QUALITY'),
+        timeoutMs: num(v, 'OPENAI_TIMEOUT_MS'),
+      }),
+  },
+};
+
+export const PROVIDER_NAMES = Object.keys(ADAPTERS);
+
+/** Every adapter's variables and what they accept, for documentation. */
+export const PROVIDER_ENV_DOC: Record<string, Record<string, string>> = Object.fromEntries(
+  Object.entries(ADAPTERS).map(([name, spec]) => [name, Object.fromEntries(Object.entries(spec.variables).map(([k, v]) => [k, v.accepts]))]),
+);
+
+export function providerFromEnv(env: Record<string, string | undefined>): ImageProvider {
+  const name = present(env.IMAGEKA_PROVIDER) ?? 'offline';
+  const spec = ADAPTERS[name];
+  if (!spec) throw new ProviderConfigError(`IMAGEKA_PROVIDER must be one of ${PROVIDER_NAMES.join(', ')} (default offline)`);
+
+  const given = Object.fromEntries(Object.keys(spec.variables).map((key) => [key, present(env[key])]).filter(([, v]) => v !== undefined));
+  const schema = Joi.object(Object.fromEntries(Object.entries(spec.variables).map(([key, v]) => [key, v.schema])));
+  const { error, value } = schema.validate(given, { abortEarly: true, convert: true });
+  if (error) {
+    // Joi's own messages can quote the value, and values here are secrets: build our own.
+    const key = String(error.details[0]?.path[0] ?? '');
+    const problem = error.details[0]?.type === 'any.required' ? 'is missing' : 'is invalid';
+    throw new ProviderConfigError(`${key} ${problem} (IMAGEKA_PROVIDER=${name}): expected ${spec.variables[key]?.accepts ?? 'a valid value'}`);
+  }
+  return spec.create(value as Values);
+}
+
+/** Unset and blank variables are the same thing in a .env file. */
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
