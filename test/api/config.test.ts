@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, serverOptionsFromEnv } from '../../api/config.js';
+
+describe('serverOptionsFromEnv', () => {
+  it('has a default for every variable', () => {
+    expect(serverOptionsFromEnv({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      crossSite: false,
+      secureCookie: true,
+      captchaTtlMs: 600_000,
+      captchaPerMinute: 30,
+      generateLimit: 30,
+      trustedProxies: 0,
+      corsOrigins: '*',
+      outputFormat: 'webp',
+    });
+  });
+
+  it('reads an origin allowlist and cross-site cookies', () => {
+    const options = serverOptionsFromEnv({ CORS_ORIGINS: 'https://a.example, https://b.example', COOKIE_MODE: 'cross-site' });
+    expect(options.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(options.crossSite).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['TRUSTED_PROXIES', '-1'],
+    ['COOKIE_MODE', 'lax'],
+    ['CORS_ORIGINS', 'example.com'],
+    ['SESSION_SECRET', 'short'],
+    ['RATE_LIMIT_GENERATE_PER_HOUR', '0'],
+  ])('a bad %s is refused with a message naming it', (name, value) => {
+    expect(() => serverOptionsFromEnv({ [name]: value })).toThrow(ConfigError);
+    expect(() => serverOptionsFromEnv({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('npm start entry (dist/api/main.js)', () => {
+  it('exits with status 1 and names the variable on a bad value', () => {
+    const result = spawnSync(process.execPath, ['dist/api/main.js'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/PORT/);
+  });
+});
