@@ -6,6 +6,7 @@
 import Joi from 'joi';
 import { createOfflineProvider } from './offline.js';
 import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
+import { STABILITY_DEFAULT_BASE_URL, STABILITY_DEFAULT_MODEL, STABILITY_DEFAULT_TIMEOUT_MS, createStabilityProvider } from './stability.js';
 import type { ImageProvider } from './types.js';
 
 export class ProviderConfigError extends Error {
@@ -87,6 +88,25 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         model: str(v, 'OPENAI_MODEL'),
         quality: optStr(v, 'OPENAI_QUALITY'),
         timeoutMs: num(v, 'OPENAI_TIMEOUT_MS'),
+      }),
+  },
+
+  stability: {
+    variables: {
+      STABILITY_API_KEY: secret('the Bearer API key (sk-…)'),
+      STABILITY_BASE_URL: httpUrl(STABILITY_DEFAULT_BASE_URL),
+      STABILITY_MODEL: {
+        schema: Joi.string().pattern(/^(core|ultra|sd3[A-Za-z0-9.-]*)$/).default(STABILITY_DEFAULT_MODEL),
+        accepts: `core | ultra | sd3 | an sd3 model such as sd3.5-large, sd3.5-large-turbo, sd3.5-medium (default ${STABILITY_DEFAULT_MODEL})`,
+      },
+      STABILITY_TIMEOUT_MS: timeout(STABILITY_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createStabilityProvider({
+        apiKey: str(v, 'STABILITY_API_KEY'),
+        baseUrl: str(v, 'STABILITY_BASE_URL'),
+        model: str(v, 'STABILITY_MODEL'),
+        timeoutMs: num(v, 'STABILITY_TIMEOUT_MS'),
       }),
   },
 };
