@@ -6,6 +6,7 @@
 import Joi from 'joi';
 import { createOfflineProvider } from './offline.js';
 import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
+import { REPLICATE_DEFAULT_BASE_URL, REPLICATE_DEFAULT_MODEL, REPLICATE_DEFAULT_TIMEOUT_MS, createReplicateProvider } from './replicate.js';
 import { STABILITY_DEFAULT_BASE_URL, STABILITY_DEFAULT_MODEL, STABILITY_DEFAULT_TIMEOUT_MS, createStabilityProvider } from './stability.js';
 import type { ImageProvider } from './types.js';
 
@@ -107,6 +108,25 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         baseUrl: str(v, 'STABILITY_BASE_URL'),
         model: str(v, 'STABILITY_MODEL'),
         timeoutMs: num(v, 'STABILITY_TIMEOUT_MS'),
+      }),
+  },
+
+  replicate: {
+    variables: {
+      REPLICATE_API_TOKEN: secret('the Bearer API token (r8_…)'),
+      REPLICATE_BASE_URL: httpUrl(REPLICATE_DEFAULT_BASE_URL),
+      REPLICATE_MODEL: {
+        schema: Joi.string().pattern(/^[\w.-]+\/[\w.-]+(:[0-9a-f]+)?$/).default(REPLICATE_DEFAULT_MODEL),
+        accepts: `an official model owner/name, or owner/name:version (default ${REPLICATE_DEFAULT_MODEL})`,
+      },
+      REPLICATE_TIMEOUT_MS: timeout(REPLICATE_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createReplicateProvider({
+        apiToken: str(v, 'REPLICATE_API_TOKEN'),
+        baseUrl: str(v, 'REPLICATE_BASE_URL'),
+        model: str(v, 'REPLICATE_MODEL'),
+        timeoutMs: num(v, 'REPLICATE_TIMEOUT_MS'),
       }),
   },
 };
