@@ -6,6 +6,7 @@ import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
 import { MemoryWindowCounter, type WindowCounter } from './limits/window-counter.js';
 import { generatePlugin } from './plugins/generate.js';
 import { healthPlugin } from './plugins/health.js';
+import { openApiPlugin } from './plugins/openapi.js';
 import { httpPolicyPlugin } from './plugins/http-policy.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { sessionPlugin } from './plugins/session.js';
@@ -154,5 +155,6 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
       isReady: options.isReady ?? (() => true),
     },
   });
+  await server.register(openApiPlugin);
   return server;
 }

@@ -139,8 +139,8 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     });
 
     server.expose('consume', async (request: Request, given: string) => {
-      // Cleared in the session too, so the cookie-held session holds nothing stale.
-      request.yar.clear('captchaExpiresAt');
+      // Cleared in the session too; touched only when present so no cookie is set on a request without one.
+      if (request.yar.get('captchaExpiresAt') !== null) request.yar.clear('captchaExpiresAt');
       const record = pending(await options.store.take(request.yar.id), options.now());
       if (!sameAnswer(record.answer, given)) {
         throw apiError(403, 'captcha_wrong', 'The captcha answer was wrong. Each captcha allows one attempt: load a new one and try again.');

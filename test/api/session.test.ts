@@ -125,6 +125,7 @@ describe('captcha answers', () => {
     const response = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' });
     expect(response.statusCode).toBe(400);
     expect(response.result).toMatchObject({ code: 'captcha_missing' });
+    expect(setCookies(response)).toEqual([]);
   });
 
   it('are consumed atomically: 10 parallel correct answers give exactly one image', async () => {
