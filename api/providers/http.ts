@@ -92,15 +92,7 @@ export class UpstreamCall {
   /** Waits `ms`, but wakes up (and throws) as soon as the call is aborted. */
   async sleep(ms: number): Promise<void> {
     this.throwIfAborted();
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.signal.addEventListener('abort', done, { once: true });
-    });
+    await sleep(ms, this.signal);
     this.throwIfAborted();
   }
 
@@ -118,6 +110,20 @@ export class UpstreamCall {
     }
     return new ProviderError('error', `network error${networkCode(err)}`);
   }
+}
+
+/** Resolves after `ms`, or early when `signal` aborts; never rejects. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function isTimeoutReason(reason: unknown): boolean {

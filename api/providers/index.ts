@@ -4,6 +4,7 @@
  * first visitor. Values (keys!) never appear in the messages.
  */
 import Joi from 'joi';
+import { A1111_DEFAULT_BASE_URL, A1111_DEFAULT_STEPS, A1111_DEFAULT_TIMEOUT_MS, createAutomatic1111Provider } from './automatic1111.js';
 import { createOfflineProvider } from './offline.js';
 import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
 import { REPLICATE_DEFAULT_BASE_URL, REPLICATE_DEFAULT_MODEL, REPLICATE_DEFAULT_TIMEOUT_MS, createReplicateProvider } from './replicate.js';
@@ -127,6 +128,32 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         baseUrl: str(v, 'REPLICATE_BASE_URL'),
         model: str(v, 'REPLICATE_MODEL'),
         timeoutMs: num(v, 'REPLICATE_TIMEOUT_MS'),
+      }),
+  },
+
+  automatic1111: {
+    variables: {
+      A1111_BASE_URL: httpUrl(A1111_DEFAULT_BASE_URL, 'the web UI started with --api'),
+      A1111_AUTH: {
+        schema: Joi.string().pattern(/^[^:]+:.+$/),
+        accepts: 'user:password when the UI runs with --api-auth; optional',
+      },
+      A1111_MODEL: text('the checkpoint to use (override_settings.sd_model_checkpoint); default: the loaded one'),
+      A1111_STEPS: {
+        schema: Joi.number().integer().min(1).max(150).default(A1111_DEFAULT_STEPS),
+        accepts: `sampling steps, 1–150 (default ${A1111_DEFAULT_STEPS})`,
+      },
+      A1111_SAMPLER: text("the sampler name, e.g. 'Euler a'; default: the UI's"),
+      A1111_TIMEOUT_MS: timeout(A1111_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createAutomatic1111Provider({
+        baseUrl: str(v, 'A1111_BASE_URL'),
+        auth: optStr(v, 'A1111_AUTH'),
+        model: optStr(v, 'A1111_MODEL'),
+        steps: num(v, 'A1111_STEPS'),
+        sampler: optStr(v, 'A1111_SAMPLER'),
+        timeoutMs: num(v, 'A1111_TIMEOUT_MS'),
       }),
   },
 };
