@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { renderCaptchaAudio } from '../../../api/captcha/audio.js';
+import { CAPTCHA_ALPHABET, defaultCaptchaMaker } from '../../../api/captcha/maker.js';
+import { seededRandom } from './seeded-random.js';
+
+interface Wav {
+  sampleRate: number;
+  samples: Int16Array;
+}
+
+/** Reads the file the way a strict player would: every header field must agree with the data. */
+function parseWav(bytes: Buffer): Wav {
+  expect(bytes.toString('latin1', 0, 4)).toBe('RIFF');
+  expect(bytes.readUInt32LE(4)).toBe(bytes.length - 8);
+  expect(bytes.toString('latin1', 8, 12)).toBe('WAVE');
+  expect(bytes.toString('latin1', 12, 16)).toBe('fmt ');
+  expect(bytes.readUInt32LE(16)).toBe(16);
+  expect(bytes.readUInt16LE(20)).toBe(1); // PCM
+  const channels = bytes.readUInt16LE(22);
+  const sampleRate = bytes.readUInt32LE(24);
+  const bitsPerSample = bytes.readUInt16LE(34);
+  expect(channels).toBe(1);
+  expect([16000, 22050, 44100]).toContain(sampleRate);
+  expect(bitsPerSample).toBe(16);
+  expect(bytes.readUInt16LE(32)).toBe(channels * (bitsPerSample / 8)); // block align
+  expect(bytes.readUInt32LE(28)).toBe(sampleRate * channels * (bitsPerSample / 8)); // byte rate
+  expect(bytes.toString('latin1', 36, 40)).toBe('data');
+  const dataSize = bytes.readUInt32LE(40);
+  expect(dataSize).toBe(bytes.length - 44);
+  expect(dataSize % 2).toBe(0);
+  const samples = new Int16Array(dataSize / 2);
+  for (let i = 0; i < samples.length; i += 1) samples[i] = bytes.readInt16LE(44 + 2 * i);
+  return { sampleRate, samples };
+}
+
+function rms(samples: Int16Array, from = 0, to = samples.length): number {
+  let sum = 0;
+  for (let i = from; i < to; i += 1) sum += (samples[i]! / 32768) ** 2;
+  return Math.sqrt(sum / Math.max(1, to - from));
+}
+
+describe('renderCaptchaAudio', () => {
+  it('returns a complete 16-bit mono PCM WAV file', async () => {
+    const { samples } = parseWav(await renderCaptchaAudio('ac3'));
+    expect(samples.length).toBeGreaterThan(0);
+  });
+
+  it('lasts a plausible time for the number of characters', async () => {
+    for (const text of ['h', 'ac3', defaultCaptchaMaker().text.toLowerCase()]) {
+      const { sampleRate, samples } = parseWav(await renderCaptchaAudio(text));
+      const perCharacter = samples.length / sampleRate / text.length;
+      expect(perCharacter).toBeGreaterThan(0.4);
+      expect(perCharacter).toBeLessThan(2.5);
+    }
+  });
+
+  it('is speech over a quieter background, not silence and not just noise', async () => {
+    const { sampleRate, samples } = parseWav(await renderCaptchaAudio('mn9'));
+    expect(rms(samples)).toBeGreaterThan(0.03);
+    const window = Math.round(sampleRate * 0.05);
+    const levels: number[] = [];
+    for (let at = 0; at + window <= samples.length; at += window) levels.push(rms(samples, at, at + window));
+    levels.sort((a, b) => a - b);
+    const quiet = levels[Math.floor(levels.length * 0.1)]!;
+    const loud = levels[Math.floor(levels.length * 0.9)]!;
+    expect(quiet).toBeGreaterThan(0.002); // the background noise is there, even between words
+    expect(loud / quiet).toBeGreaterThan(3);
+  });
+
+  it('sounds different on each render of the same text', async () => {
+    const first = await renderCaptchaAudio('wxy');
+    const second = await renderCaptchaAudio('wxy');
+    expect(first.equals(second)).toBe(false);
+  });
+
+  it('is deterministic when the random source is injected, whatever the case of the text', async () => {
+    const first = await renderCaptchaAudio('pt6', seededRandom(5));
+    const second = await renderCaptchaAudio('PT6', seededRandom(5));
+    const other = await renderCaptchaAudio('pt6', seededRandom(6));
+    expect(first.equals(second)).toBe(true);
+    expect(first.equals(other)).toBe(false);
+  });
+
+  it('never carries the answer as text', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const answer = defaultCaptchaMaker().text;
+      const bytes = (await renderCaptchaAudio(answer.toLowerCase())).toString('latin1').toLowerCase();
+      expect(bytes).not.toContain(answer.toLowerCase());
+    }
+  });
+
+  it('speaks every character of the alphabet', async () => {
+    const { sampleRate, samples } = parseWav(await renderCaptchaAudio(CAPTCHA_ALPHABET.toLowerCase()));
+    expect(samples.length / sampleRate).toBeGreaterThan(0.4 * CAPTCHA_ALPHABET.length);
+  });
+
+  it('refuses empty or over-long text and characters it has no spoken name for', async () => {
+    await expect(renderCaptchaAudio('')).rejects.toThrow(/length/);
+    await expect(renderCaptchaAudio('a'.repeat(21))).rejects.toThrow(/length/);
+    await expect(renderCaptchaAudio('a!')).rejects.toThrow(/unsupported character/);
+    await expect(renderCaptchaAudio('a b')).rejects.toThrow(/unsupported character/);
+  });
+
+  it('keeps working past the ~75 calls after which a single meSpeak engine corrupts itself', async () => {
+    // 18 clips of 5 characters: 90 speech calls, which used to end in a V8 abort of the process.
+    for (let i = 0; i < 18; i += 1) {
+      const { samples } = parseWav(await renderCaptchaAudio('henry'));
+      expect(rms(samples)).toBeGreaterThan(0.03);
+    }
+  });
+});
