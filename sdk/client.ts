@@ -1,4 +1,4 @@
-import { ConnectionError, ImagekaError, errorFromBody, isErrorBody } from './errors.js';
+import { AbortError, ConnectionError, ImagekaError, errorFromBody, isErrorBody } from './errors.js';
 import { Attempt, errorFromResponse, errorFromText, isObject, parseJson, readJson, retryDelay, sleep } from './http.js';
 import { Session } from './session.js';
 import { parseEventStream } from './sse.js';
@@ -160,6 +160,7 @@ export class Imageka {
    */
   async *generateStream(request: GenerateRequest, options: RequestOptions = {}): AsyncGenerator<GenerateEvent, void> {
     const call = this.#call('POST', '/api/v1/generate', 'text/event-stream', options, request);
+    throwIfAborted(options.signal);
     const attempt = new Attempt(options.signal, call.timeout);
     try {
       const response = await this.#fetchOnce(call, attempt);
@@ -216,6 +217,7 @@ export class Imageka {
     isAnswer: (response: Response) => boolean = (response) => response.ok,
   ): Promise<T> {
     for (let retries = 0; ; retries += 1) {
+      throwIfAborted(options.signal);
       const attempt = new Attempt(options.signal, call.timeout);
       let error: ImagekaError;
       try {
@@ -244,6 +246,11 @@ export class Imageka {
     this.#session.receive(response.headers);
     return response;
   }
+}
+
+/** Checked before sending, so an aborted call never reaches the network. */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
 }
 
 function isEventStream(response: Response): boolean {

@@ -89,7 +89,12 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       }
       // Listening from here on: a visitor who leaves while queued must not cost an upstream call.
       const disconnected = new AbortController();
-      request.events.once('disconnect', () => disconnected.abort());
+      // hapi's 'disconnect' fires only while the body is still arriving (Node emits 'aborted' only
+      // then); after that, a response closed before it ended is the only sign the visitor left.
+      const { res } = request.raw;
+      res.once('close', () => {
+        if (!res.writableEnded) disconnected.abort();
+      });
       const run = async (onProgress: (percent: number) => void) => {
         try {
           await untilAborted(slot.ready, disconnected.signal);
