@@ -25,6 +25,8 @@ const EXTRA_NOISE_CURVES = 2;
 const MAX_ROTATION = 30;
 const MAX_SKEW = 20;
 const MAX_LEAN = 28;
+// The warp and speckle run in JS over every pixel: keep a bad maker from asking for megapixels.
+const MAX_SIDE = 1000;
 
 const between = (random: Random, min: number, max: number): number => min + random() * (max - min);
 
@@ -45,7 +47,10 @@ function parseCaptchaSvg(svg: string): ParsedSvg {
     if (/fill="none"/.test(attributes)) lines.push(pathPoints(data));
     else glyphs.push(data);
   }
-  return { width: Number(size[1]), height: Number(size[2]), glyphs, lines };
+  const width = Number(size[1]);
+  const height = Number(size[2]);
+  if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) throw new Error('captcha SVG size out of range');
+  return { width, height, glyphs, lines };
 }
 
 function pathPoints(data: string): Point[] {

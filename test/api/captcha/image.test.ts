@@ -69,8 +69,10 @@ describe('renderCaptchaImage', () => {
     expect(overlapSum / runs).toBeLessThan(0.52);
   });
 
-  it('refuses SVG whose path data is not plain drawing commands', async () => {
+  it('refuses SVG whose path data is not plain drawing commands, or whose size is absurd', async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="220" height="70"><path fill="#222" d="M0 0 url(x)"/></svg>';
     await expect(renderCaptchaImage({ text: 'ACDEH', svg })).rejects.toThrow(/path data/);
+    const huge = '<svg xmlns="http://www.w3.org/2000/svg" width="50000" height="70"><path fill="#222" d="M0 0L9 9Z"/></svg>';
+    await expect(renderCaptchaImage({ text: 'ACDEH', svg: huge })).rejects.toThrow(/size/);
   });
 });
