@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import CatboxMemory from '@hapi/catbox-memory';
 import Hapi, { type ServerOptionsCache } from '@hapi/hapi';
+import { renderCaptchaAudio } from './captcha/audio.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
 import { MemoryWindowCounter, type WindowCounter } from './limits/window-counter.js';
@@ -23,6 +24,8 @@ export interface CreateServerOptions {
   provider?: ImageProvider;
   /** Makes `{ text, svg }` like svg-captcha's `create()`. @default svg-captcha, look-alike characters left out */
   captcha?: CaptchaMaker;
+  /** Speaks a captcha answer as WAV. @default mespeak, each character named, with noise and jitter */
+  captchaAudio?: (answer: string) => Promise<Buffer>;
   /** Clock in epoch ms for captcha expiry and rate-limit windows. @default Date.now */
   now?: () => number;
   /** hapi cache engine for sessions and hapi-rate-limit records. @default in-memory catbox */
@@ -126,6 +129,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     options: {
       password: options.sessionSecret ?? randomBytes(32).toString('base64url'),
       captcha: options.captcha ?? defaultCaptchaMaker,
+      speak: options.captchaAudio ?? ((answer: string) => renderCaptchaAudio(answer)),
       store: options.captchaStore ?? new MemoryCaptchaStore(now),
       now,
       crossSite: options.crossSite ?? false,

@@ -4,7 +4,6 @@ import Statehood from '@hapi/statehood';
 import Yar from '@hapi/yar';
 import Joi from 'joi';
 import { SESSION_HEADER, type CaptchaResponse } from '../../sdk/types.js';
-import { renderCaptchaAudio } from '../captcha/audio.js';
 import { renderCaptchaImage } from '../captcha/image.js';
 import type { CaptchaMaker } from '../captcha/maker.js';
 import type { CaptchaRecord, CaptchaStore } from '../captcha/store.js';
@@ -17,6 +16,8 @@ const PLUGIN = 'imageka-session';
 export interface SessionPluginOptions {
   password: string;
   captcha: CaptchaMaker;
+  /** Speaks an answer as a WAV file. */
+  speak: (answer: string) => Promise<Buffer>;
   store: CaptchaStore;
   now: () => number;
   /** `Secure; SameSite=None; Partitioned`, for pages on other sites that embed the widget. */
@@ -33,6 +34,7 @@ export interface SessionPluginOptions {
 const optionsSchema = Joi.object<SessionPluginOptions>({
   password: Joi.string().min(32).required(),
   captcha: Joi.function().required(),
+  speak: Joi.function().required(),
   store: Joi.object().required(),
   now: Joi.function().required(),
   crossSite: Joi.boolean().required(),
@@ -133,7 +135,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       options: { ...limited, description: 'The pending captcha, spoken (audio/wav)' },
       async handler(request, h: ResponseToolkit) {
         const record = pending(await options.store.peek(request.yar.id), options.now());
-        const audio = await renderCaptchaAudio(record.answer);
+        const audio = await options.speak(record.answer);
         return h.response(audio).type('audio/wav');
       },
     });
