@@ -3,8 +3,13 @@
  * so a missing key fails the boot with a message naming the variable instead of failing the
  * first visitor. Values (keys!) never appear in the messages.
  */
+import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 import { A1111_DEFAULT_BASE_URL, A1111_DEFAULT_STEPS, A1111_DEFAULT_TIMEOUT_MS, createAutomatic1111Provider } from './automatic1111.js';
+import {
+  COMFYUI_DEFAULT_BASE_URL, COMFYUI_DEFAULT_MODEL, COMFYUI_DEFAULT_TIMEOUT_MS, COMFYUI_PLACEHOLDERS, createComfyUIProvider, parseComfyWorkflow,
+  type ComfyWorkflow,
+} from './comfyui.js';
 import { createOfflineProvider } from './offline.js';
 import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
 import { REPLICATE_DEFAULT_BASE_URL, REPLICATE_DEFAULT_MODEL, REPLICATE_DEFAULT_TIMEOUT_MS, createReplicateProvider } from './replicate.js';
@@ -156,6 +161,25 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         timeoutMs: num(v, 'A1111_TIMEOUT_MS'),
       }),
   },
+
+  comfyui: {
+    variables: {
+      COMFYUI_BASE_URL: httpUrl(COMFYUI_DEFAULT_BASE_URL, 'the ComfyUI server'),
+      COMFYUI_WORKFLOW: {
+        schema: Joi.string(),
+        accepts: `a path to a workflow in API format (JSON) with placeholders ${COMFYUI_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}; optional (built-in: checkpoint → KSampler → PreviewImage)`,
+      },
+      COMFYUI_MODEL: text('the checkpoint that fills {{model}}', COMFYUI_DEFAULT_MODEL),
+      COMFYUI_TIMEOUT_MS: timeout(COMFYUI_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createComfyUIProvider({
+        baseUrl: str(v, 'COMFYUI_BASE_URL'),
+        workflow: optStr(v, 'COMFYUI_WORKFLOW') === undefined ? undefined : comfyWorkflowFromFile(str(v, 'COMFYUI_WORKFLOW')),
+        model: str(v, 'COMFYUI_MODEL'),
+        timeoutMs: num(v, 'COMFYUI_TIMEOUT_MS'),
+      }),
+  },
 };
 
 export const PROVIDER_NAMES = Object.keys(ADAPTERS);
@@ -180,6 +204,21 @@ export function providerFromEnv(env: Record<string, string | undefined>): ImageP
     throw new ProviderConfigError(`${key} ${problem} (IMAGEKA_PROVIDER=${name}): expected ${spec.variables[key]?.accepts ?? 'a valid value'}`);
   }
   return spec.create(value as Values);
+}
+
+function comfyWorkflowFromFile(path: string): ComfyWorkflow {
+  const expected = `expected ${ADAPTERS.comfyui?.variables.COMFYUI_WORKFLOW?.accepts}`;
+  let json: string;
+  try {
+    json = readFileSync(path, 'utf8');
+  } catch {
+    throw new ProviderConfigError(`COMFYUI_WORKFLOW cannot be read (IMAGEKA_PROVIDER=comfyui): ${expected}`);
+  }
+  try {
+    return parseComfyWorkflow(json);
+  } catch (err) {
+    throw new ProviderConfigError(`COMFYUI_WORKFLOW ${(err as Error).message} (IMAGEKA_PROVIDER=comfyui): ${expected}`);
+  }
 }
 
 /** Unset and blank variables are the same thing in a .env file. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_ENV_DOC, PROVIDER_NAMES, ProviderConfigError, providerFromEnv } from '../../../api/providers/index.js';
 
@@ -53,6 +56,18 @@ describe('providerFromEnv', () => {
     expect(providerFromEnv({ IMAGEKA_PROVIDER: 'openai', OPENAI_FLAVOR: 'localai', OPENAI_MODEL: 'sd' }).name).toBe('openai');
     expect(configError({ IMAGEKA_PROVIDER: 'openai', OPENAI_FLAVOR: 'together', OPENAI_API_KEY: SECRET }).message).toContain('OPENAI_MODEL is missing');
     expect(configError({ IMAGEKA_PROVIDER: 'openai', OPENAI_FLAVOR: 'azure', OPENAI_API_KEY: SECRET }).message).toContain('OPENAI_FLAVOR is invalid');
+  });
+
+  it('loads a ComfyUI workflow file, and names COMFYUI_WORKFLOW when it is unusable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imageka-comfy-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ 1: { class_type: 'CLIPTextEncode', inputs: { text: '{{prompt}}' } } }));
+    expect(providerFromEnv({ IMAGEKA_PROVIDER: 'comfyui', COMFYUI_WORKFLOW: good }).name).toBe('comfyui');
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ 1: { class_type: 'CLIPTextEncode', inputs: { text: SECRET } } }));
+    expect(configError({ IMAGEKA_PROVIDER: 'comfyui', COMFYUI_WORKFLOW: bad }).message).toMatch(/^COMFYUI_WORKFLOW has no \{\{prompt\}\} placeholder/);
+    expect(configError({ IMAGEKA_PROVIDER: 'comfyui', COMFYUI_WORKFLOW: join(dir, 'missing.json') }).message).toMatch(/^COMFYUI_WORKFLOW cannot be read/);
   });
 
   it('documents every variable of every adapter', () => {
