@@ -10,6 +10,7 @@ import {
   COMFYUI_DEFAULT_BASE_URL, COMFYUI_DEFAULT_MODEL, COMFYUI_DEFAULT_TIMEOUT_MS, COMFYUI_PLACEHOLDERS, createComfyUIProvider, parseComfyWorkflow,
   type ComfyWorkflow,
 } from './comfyui.js';
+import { HF_DEFAULT_BASE_URL, HF_DEFAULT_MODEL, HF_DEFAULT_TIMEOUT_MS, createHuggingFaceProvider } from './huggingface.js';
 import { createOfflineProvider } from './offline.js';
 import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
 import { REPLICATE_DEFAULT_BASE_URL, REPLICATE_DEFAULT_MODEL, REPLICATE_DEFAULT_TIMEOUT_MS, createReplicateProvider } from './replicate.js';
@@ -178,6 +179,22 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         workflow: optStr(v, 'COMFYUI_WORKFLOW') === undefined ? undefined : comfyWorkflowFromFile(str(v, 'COMFYUI_WORKFLOW')),
         model: str(v, 'COMFYUI_MODEL'),
         timeoutMs: num(v, 'COMFYUI_TIMEOUT_MS'),
+      }),
+  },
+
+  huggingface: {
+    variables: {
+      HF_API_TOKEN: secret('a Hugging Face access token (hf_…) allowed to call Inference Providers'),
+      HF_BASE_URL: httpUrl(HF_DEFAULT_BASE_URL, 'the router base; the model id is appended'),
+      HF_MODEL: text('a text-to-image model id served by hf-inference', HF_DEFAULT_MODEL),
+      HF_TIMEOUT_MS: timeout(HF_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createHuggingFaceProvider({
+        apiToken: str(v, 'HF_API_TOKEN'),
+        baseUrl: str(v, 'HF_BASE_URL'),
+        model: str(v, 'HF_MODEL'),
+        timeoutMs: num(v, 'HF_TIMEOUT_MS'),
       }),
   },
 };
