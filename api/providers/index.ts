@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 import { A1111_DEFAULT_BASE_URL, A1111_DEFAULT_STEPS, A1111_DEFAULT_TIMEOUT_MS, createAutomatic1111Provider } from './automatic1111.js';
+import { CLOUDFLARE_DEFAULT_BASE_URL, CLOUDFLARE_DEFAULT_MODEL, CLOUDFLARE_DEFAULT_TIMEOUT_MS, createCloudflareProvider } from './cloudflare.js';
 import {
   COMFYUI_DEFAULT_BASE_URL, COMFYUI_DEFAULT_MODEL, COMFYUI_DEFAULT_TIMEOUT_MS, COMFYUI_PLACEHOLDERS, createComfyUIProvider, parseComfyWorkflow,
   type ComfyWorkflow,
@@ -195,6 +196,30 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         baseUrl: str(v, 'HF_BASE_URL'),
         model: str(v, 'HF_MODEL'),
         timeoutMs: num(v, 'HF_TIMEOUT_MS'),
+      }),
+  },
+
+  cloudflare: {
+    variables: {
+      CLOUDFLARE_ACCOUNT_ID: {
+        schema: Joi.string().pattern(/^[0-9a-f]{32}$/).required(),
+        accepts: 'the 32-hex-digit account id; required',
+      },
+      CLOUDFLARE_API_TOKEN: secret('an API token with Workers AI permission'),
+      CLOUDFLARE_BASE_URL: httpUrl(CLOUDFLARE_DEFAULT_BASE_URL),
+      CLOUDFLARE_MODEL: {
+        schema: Joi.string().pattern(/^@cf\/[\w.-]+\/[\w.-]+$/).default(CLOUDFLARE_DEFAULT_MODEL),
+        accepts: `a Workers AI text-to-image model, e.g. @cf/bytedance/stable-diffusion-xl-lightning (default ${CLOUDFLARE_DEFAULT_MODEL})`,
+      },
+      CLOUDFLARE_TIMEOUT_MS: timeout(CLOUDFLARE_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createCloudflareProvider({
+        accountId: str(v, 'CLOUDFLARE_ACCOUNT_ID'),
+        apiToken: str(v, 'CLOUDFLARE_API_TOKEN'),
+        baseUrl: str(v, 'CLOUDFLARE_BASE_URL'),
+        model: str(v, 'CLOUDFLARE_MODEL'),
+        timeoutMs: num(v, 'CLOUDFLARE_TIMEOUT_MS'),
       }),
   },
 };
