@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import Joi from 'joi';
+import { MAX_RETENTION_DAYS } from './plugins/access-log.js';
 import type { CreateServerOptions } from './server.js';
 
 /**
@@ -32,6 +34,9 @@ export const environmentSchema = Joi.object({
   OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
   MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
+  LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
+  // The privacy policy promises deletion after 30 days at most.
+  LOG_RETENTION_DAYS: Joi.number().integer().min(1).max(MAX_RETENTION_DAYS).default(MAX_RETENTION_DAYS).label('LOG_RETENTION_DAYS'),
 })
   // Provider and other subsystems' variables are validated where they are read.
   .unknown(true)
@@ -67,5 +72,6 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     outputFormat: value.OUTPUT_FORMAT,
     hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
     maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
+    logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
   };
 }

@@ -5,6 +5,7 @@ import { renderCaptchaAudio } from './captcha/audio.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
 import { MemoryWindowCounter, type WindowCounter } from './limits/window-counter.js';
+import { accessLogPlugin } from './plugins/access-log.js';
 import { generatePlugin } from './plugins/generate.js';
 import { healthPlugin } from './plugins/health.js';
 import { openApiPlugin } from './plugins/openapi.js';
@@ -72,6 +73,8 @@ export interface CreateServerOptions {
   hsts?: boolean | 'auto';
   /** hapi answers 503 while the event loop lags more than this; 0 disables. @default 1000 */
   maxEventLoopDelayMs?: number;
+  /** JSON-lines access and event logs, one file per day, deleted after `retentionDays` (≤ 30). @default false */
+  logger?: { dir: string; retentionDays: number; now?: () => number } | false;
 }
 
 const EXPOSED_HEADERS = [
@@ -97,6 +100,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     cache: options.cache ?? [{ name: 'imageka', provider: { constructor: CatboxMemory.Engine } }],
     load: maxEventLoopDelay > 0 ? { sampleInterval: 250, maxEventLoopDelay } : {},
     router: { stripTrailingSlash: false },
+    // hapi's default prints 500s with their message to stderr, where a prompt could ride along.
+    debug: false,
     routes: {
       // The API's CORS. Site routes turn it off: pages carry no CORS headers.
       cors: {
@@ -112,6 +117,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   });
   const cacheName = options.cache ? undefined : 'imageka';
 
+  if (options.logger) {
+    await server.register({ plugin: accessLogPlugin, options: { ...options.logger, now: options.logger.now ?? now, trustedProxies } });
+  }
   await server.register({ plugin: httpPolicyPlugin, options: { hsts: options.hsts ?? 'auto', trustedProxies } });
   await server.register({
     plugin: rateLimitPlugin,
