@@ -80,6 +80,7 @@ export interface OpenApiDocument {
   components: {
     schemas: Record<string, JsonSchema>;
     headers: Record<string, Header>;
+    responses: Record<string, ResponseObject>;
     securitySchemes: Record<string, { type: 'apiKey'; in: 'cookie' | 'header'; name: string; description: string }>;
   };
 }
@@ -325,6 +326,14 @@ export const openApiDocument: OpenApiDocument = {
   components: {
     schemas,
     headers,
+    responses: {
+      // Not tied to an operation: the answer to any path or method not listed here.
+      NotFound: {
+        description: `Any path or method not described here. Error: \`not_found\` (${ERROR_STATUS.not_found}).`,
+        headers: { 'X-Request-Id': headerRef('RequestId') },
+        content: json({ allOf: [ref('ErrorBody'), { properties: { code: { enum: ['not_found'] } } }] }),
+      },
+    },
     securitySchemes: {
       sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by `GET /api/v1/captcha`.' },
       sessionHeader: {
