@@ -14,6 +14,7 @@ import {
 import { HF_DEFAULT_BASE_URL, HF_DEFAULT_MODEL, HF_DEFAULT_TIMEOUT_MS, createHuggingFaceProvider } from './huggingface.js';
 import { createOfflineProvider } from './offline.js';
 import { OPENAI_BASE_URLS, OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_TIMEOUT_MS, OPENAI_FLAVORS, createOpenAIProvider, type OpenAIFlavor } from './openai.js';
+import { POLLINATIONS_DEFAULT_BASE_URL, POLLINATIONS_DEFAULT_MODEL, POLLINATIONS_DEFAULT_TIMEOUT_MS, createPollinationsProvider } from './pollinations.js';
 import { REPLICATE_DEFAULT_BASE_URL, REPLICATE_DEFAULT_MODEL, REPLICATE_DEFAULT_TIMEOUT_MS, createReplicateProvider } from './replicate.js';
 import { STABILITY_DEFAULT_BASE_URL, STABILITY_DEFAULT_MODEL, STABILITY_DEFAULT_TIMEOUT_MS, createStabilityProvider } from './stability.js';
 import type { ImageProvider } from './types.js';
@@ -220,6 +221,27 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         baseUrl: str(v, 'CLOUDFLARE_BASE_URL'),
         model: str(v, 'CLOUDFLARE_MODEL'),
         timeoutMs: num(v, 'CLOUDFLARE_TIMEOUT_MS'),
+      }),
+  },
+
+  pollinations: {
+    variables: {
+      POLLINATIONS_API_KEY: secret('a secret key (sk_…) from enter.pollinations.ai'),
+      POLLINATIONS_BASE_URL: httpUrl(POLLINATIONS_DEFAULT_BASE_URL),
+      POLLINATIONS_MODEL: text('the image model, always sent', POLLINATIONS_DEFAULT_MODEL),
+      POLLINATIONS_SAFE: {
+        schema: Joi.boolean().default(true),
+        accepts: 'true | false: ask Pollinations to refuse NSFW results (default true)',
+      },
+      POLLINATIONS_TIMEOUT_MS: timeout(POLLINATIONS_DEFAULT_TIMEOUT_MS),
+    },
+    create: (v) =>
+      createPollinationsProvider({
+        apiKey: str(v, 'POLLINATIONS_API_KEY'),
+        baseUrl: str(v, 'POLLINATIONS_BASE_URL'),
+        model: str(v, 'POLLINATIONS_MODEL'),
+        safe: v.POLLINATIONS_SAFE as boolean,
+        timeoutMs: num(v, 'POLLINATIONS_TIMEOUT_MS'),
       }),
   },
 };
