@@ -1,8 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PROVIDER_ENV_DOC, PROVIDER_NAMES, ProviderConfigError, providerFromEnv } from '../../../api/providers/index.js';
+import { startA1111Fake } from './fakes/automatic1111.js';
+import { CF_ACCOUNT, startCloudflareFake } from './fakes/cloudflare.js';
+import { startComfyFake } from './fakes/comfyui.js';
+import { generateInput } from './fakes/contract.js';
+import { startHuggingFaceFake } from './fakes/huggingface.js';
+import { startOpenAIFake } from './fakes/openai.js';
+import { startPollinationsFake } from './fakes/pollinations.js';
+import { startReplicateFake } from './fakes/replicate.js';
+import { startStabilityFake } from './fakes/stability.js';
+import type { FakeUpstream } from './fakes/upstream.js';
 
 const SECRET = 'sk-very-secret-value-123';
 
@@ -73,5 +83,49 @@ describe('providerFromEnv', () => {
   it('documents every variable of every adapter', () => {
     expect(Object.keys(PROVIDER_ENV_DOC)).toEqual(PROVIDER_NAMES);
     expect(PROVIDER_ENV_DOC.openai).toHaveProperty('OPENAI_TIMEOUT_MS');
+  });
+});
+
+describe('providerFromEnv wires each adapter to its variables', () => {
+  let fake: FakeUpstream | undefined;
+  afterEach(async () => { await fake?.close(); });
+
+  const cases: [string, () => Promise<FakeUpstream>, (url: string) => Record<string, string>, string | undefined][] = [
+    ['openai', () => startOpenAIFake(), (url) => ({ OPENAI_API_KEY: 'k-openai', OPENAI_BASE_URL: `${url}/v1` }), 'Bearer k-openai'],
+    ['stability', () => startStabilityFake(), (url) => ({ STABILITY_API_KEY: 'k-stab', STABILITY_BASE_URL: url }), 'Bearer k-stab'],
+    ['replicate', () => startReplicateFake({ sync: true }), (url) => ({ REPLICATE_API_TOKEN: 'k-rep', REPLICATE_BASE_URL: `${url}/v1` }), 'Bearer k-rep'],
+    ['automatic1111', () => startA1111Fake(), (url) => ({ A1111_BASE_URL: url, A1111_AUTH: 'u:p' }), `Basic ${Buffer.from('u:p').toString('base64')}`],
+    ['comfyui', () => startComfyFake(), (url) => ({ COMFYUI_BASE_URL: url }), undefined],
+    ['huggingface', () => startHuggingFaceFake(), (url) => ({ HF_API_TOKEN: 'k-hf', HF_BASE_URL: `${url}/hf-inference/models` }), 'Bearer k-hf'],
+    ['cloudflare', () => startCloudflareFake(), (url) => ({ CLOUDFLARE_ACCOUNT_ID: CF_ACCOUNT, CLOUDFLARE_API_TOKEN: 'k-cf', CLOUDFLARE_BASE_URL: `${url}/client/v4` }), 'Bearer k-cf'],
+    ['pollinations', () => startPollinationsFake(), (url) => ({ POLLINATIONS_API_KEY: 'k-pol', POLLINATIONS_BASE_URL: url }), 'Bearer k-pol'],
+  ];
+
+  it('covers every real adapter', () => {
+    expect(cases.map(([name]) => name).sort()).toEqual(PROVIDER_NAMES.filter((n) => n !== 'offline').sort());
+  });
+
+  it.each(cases)('%s', async (name, start, env, authorization) => {
+    fake = await start();
+    const provider = providerFromEnv({ IMAGEKA_PROVIDER: name, ...env(fake.url) });
+    expect([provider.name, provider.preview]).toEqual([name, false]);
+    const image = await provider.generate(generateInput());
+    expect(image.bytes.byteLength).toBeGreaterThan(0);
+    expect(fake.seen[fake.seen[0]!.url.startsWith('/ws') ? 1 : 0]!.headers.authorization).toBe(authorization);
+  });
+
+  it.each([
+    ['stability', 'STABILITY_API_KEY'],
+    ['replicate', 'REPLICATE_API_TOKEN'],
+    ['huggingface', 'HF_API_TOKEN'],
+    ['cloudflare', 'CLOUDFLARE_ACCOUNT_ID'],
+    ['pollinations', 'POLLINATIONS_API_KEY'],
+  ])('%s refuses to start without %s', (name, variable) => {
+    expect(configError({ IMAGEKA_PROVIDER: name }).message).toMatch(new RegExp(`^${variable} is missing \\(IMAGEKA_PROVIDER=${name}\\)`));
+  });
+
+  it('refuses a Cloudflare token without its account id, and a malformed account id', () => {
+    expect(configError({ IMAGEKA_PROVIDER: 'cloudflare', CLOUDFLARE_ACCOUNT_ID: 'acme', CLOUDFLARE_API_TOKEN: SECRET }).message).toContain('CLOUDFLARE_ACCOUNT_ID is invalid');
+    expect(configError({ IMAGEKA_PROVIDER: 'cloudflare', CLOUDFLARE_ACCOUNT_ID: CF_ACCOUNT }).message).toContain('CLOUDFLARE_API_TOKEN is missing');
   });
 });
