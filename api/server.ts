@@ -113,9 +113,12 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
       },
       payload: { maxBytes: options.maxBodyBytes ?? 16 * 1024 },
       response: { emptyStatusCode: 204 },
+      // Only routes that opt in load the session: pages and health never wait on (or fail with) its store.
+      plugins: { yar: { skip: true } },
     },
   });
-  const cacheName = options.cache ? undefined : 'imageka';
+  // Sessions and rate-limit records go to the given cache by its name (an unnamed one is hapi's default).
+  const cacheName = options.cache ? options.cache.name : 'imageka';
 
   if (options.logger) {
     await server.register({ plugin: accessLogPlugin, options: { ...options.logger, now: options.logger.now ?? now, trustedProxies } });

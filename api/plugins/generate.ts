@@ -115,6 +115,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       options: {
         cors: true,
         description: 'Spend the captcha answer and generate one image',
+        plugins: { yar: { skip: false } },
         payload: { allow: 'application/json', maxBytes: options.maxBodyBytes, parse: true, output: 'data' },
         validate: {
           payload: generateRequestSchema,

@@ -100,12 +100,21 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       return h.continue;
     });
 
+    // yar saves the session after every other step, and a failed save (the store went away
+    // mid-request) would replace the response, skipping the headers set before it. Nothing depends
+    // on that record: answers live in the captcha store and the cookie is already set.
+    server.ext('onPreAuth', (request, h) => {
+      const commit = request.yar.commit.bind(request.yar);
+      request.yar.commit = (toolkit) => commit(toolkit).catch(() => request.log(['session', 'error'], 'session not saved: store unavailable'));
+      return h.continue;
+    });
+
     const sealSession = (id: string): Promise<string> =>
       Statehood.prepareValue(SESSION_COOKIE, { id }, { encoding: 'iron', password: options.password });
 
     const limited: RouteOptions = {
       cors: true,
-      plugins: { 'hapi-rate-limit': { userPathLimit: options.captchaPerMinute } },
+      plugins: { 'hapi-rate-limit': { userPathLimit: options.captchaPerMinute }, yar: { skip: false } },
     };
 
     server.route({

@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import { MAX_LIMIT_WINDOW_MS } from '../plugins/rate-limit.js';
+import type { CreateServerOptions } from '../server.js';
+import { FailFastRedisCache } from './cache-engine.js';
+import { RedisCaptchaStore } from './captcha-store.js';
+import { closeRedis, connectRedis, redisIsReady, type RedisConnectionOptions } from './connection.js';
+import { RedisWindowCounter } from './window-counter.js';
+
+export interface RedisDependenciesOptions extends RedisConnectionOptions {
+  /** Must equal createServer's `generateWindowMs`. @default 1 hour (at most 48 hours) */
+  generateWindowMs?: number;
+  /** Prefix of every key, so several deployments can share one Redis. @default 'imageka' */
+  partition?: string;
+}
+
+export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'isReady' | 'store'>> & {
+  client: Redis;
+  /** Closes the connection; call it after `server.stop()`. */
+  close(): Promise<void>;
+};
+
+/**
+ * Everything createServer needs so that several instances share sessions, captchas and limits
+ * through the Redis at `url`: spread it into createServer's options. Connecting happens in the
+ * background and never blocks or fails the start; /api/v1/health reports whether Redis answers.
+ */
+export function redisDependencies(url: string, options: RedisDependenciesOptions = {}): RedisDependencies {
+  const partition = options.partition ?? 'imageka';
+  const windowMs = options.generateWindowMs ?? 60 * 60 * 1000;
+  if (!(windowMs >= 1000 && windowMs <= MAX_LIMIT_WINDOW_MS)) throw new RangeError('generateWindowMs must be between 1 second and 48 hours');
+  const client = connectRedis(url, options);
+  return {
+    cache: { name: 'redis', engine: new FailFastRedisCache(client, partition) },
+    captchaStore: new RedisCaptchaStore(client, partition),
+    generationCounter: new RedisWindowCounter(client, partition, windowMs),
+    isReady: () => redisIsReady(client),
+    store: 'redis',
+    client,
+    close: () => closeRedis(client),
+  };
+}

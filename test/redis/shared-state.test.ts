@@ -1,0 +1,107 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_HEADER } from '../../sdk/types.js';
+import { generate, issueCaptcha } from '../helpers/server.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { ANSWER, cluster, codeOf, tally, untilReady, type Cluster } from './cluster.js';
+
+let redis: TestRedis;
+let open: Cluster | undefined;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+afterEach(async () => {
+  await open?.close();
+  open = undefined;
+});
+
+async function twoInstances(options: Parameters<typeof cluster>[2] = {}) {
+  open = await cluster(redis.url, 2, options);
+  for (const server of open.servers) await untilReady(server);
+  return open;
+}
+
+describe('several instances sharing Redis', () => {
+  it('report the redis store as ready', async () => {
+    const { servers } = await twoInstances();
+    const health = await servers[0]!.inject('/api/v1/health');
+    expect(health.statusCode).toBe(200);
+    expect(health.result).toMatchObject({ ready: true, store: 'redis' });
+  });
+
+  it('solve on one instance a captcha issued by the other', async () => {
+    const { servers: [a, b], provider } = await twoInstances();
+    const { cookie } = await issueCaptcha(a!);
+    const response = await generate(b!, cookie, { prompt: 'a fox', captcha: ANSWER });
+    expect(response.statusCode).toBe(200);
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('serve the spoken captcha on the other instance, and accept the session header there', async () => {
+    const { servers: [a, b] } = await twoInstances();
+    const { response: issued } = await issueCaptcha(a!);
+    const sealed = String(issued.headers[SESSION_HEADER.toLowerCase()]);
+    const audio = await b!.inject({ method: 'GET', url: '/api/v1/captcha/audio', headers: { [SESSION_HEADER]: sealed } });
+    expect(audio.statusCode).toBe(200);
+    expect(audio.headers['content-type']).toMatch(/^audio\/wav/);
+    const solved = await b!.inject({ method: 'POST', url: '/api/v1/generate', headers: { [SESSION_HEADER]: sealed }, payload: { prompt: 'a fox', captcha: ANSWER } });
+    expect(solved.statusCode).toBe(200);
+  });
+
+  it('keep sessions, captcha answers and rate-limit records in Redis, not in the process', async () => {
+    const { servers: [a], instances, partition } = await twoInstances();
+    await issueCaptcha(a!);
+    const keys = await instances[0]!.redis.client.keys(`${partition}:*`);
+    const segments = keys.map((key) => decodeURIComponent(key.split(':')[1]!)).sort();
+    expect(segments).toEqual(['!@hapi/yar', 'captcha', 'hapi-rate-limit-userPath']);
+    // Every record expires by itself.
+    for (const key of keys) expect(await instances[0]!.redis.client.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('let exactly one of 10 parallel correct answers over both instances through', async () => {
+    const { servers, provider } = await twoInstances();
+    const { cookie } = await issueCaptcha(servers[0]!);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => generate(servers[i % 2]!, cookie, { prompt: 'a fox', captcha: ANSWER })),
+    );
+    expect(tally(responses)).toEqual({ 200: 1, 400: 9 });
+    expect(responses.filter((r) => r.statusCode === 400).map(codeOf)).toEqual(Array(9).fill('captcha_missing'));
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('hold the generation limit exactly: 40 concurrent requests over 2 instances, limit 5, let 5 through', async () => {
+    const { servers, provider } = await twoInstances({ generateLimit: 5, captchaPerMinute: 100 });
+    const cookies: string[] = [];
+    for (let i = 0; i < 40; i += 1) cookies.push((await issueCaptcha(servers[i % 2]!)).cookie);
+    const responses = await Promise.all(cookies.map((cookie, i) => generate(servers[(i + 1) % 2]!, cookie, { prompt: 'a fox', captcha: ANSWER })));
+    expect(tally(responses)).toEqual({ 200: 5, 429: 35 });
+    expect(new Set(responses.filter((r) => r.statusCode === 429).map(codeOf))).toEqual(new Set(['rate_limited']));
+    expect(provider.calls).toHaveLength(5);
+  });
+
+  it('count the limit per client: another address behind the trusted proxy still gets through', async () => {
+    const { servers } = await twoInstances({ generateLimit: 1, trustedProxies: 1 });
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    const first = await issueCaptcha(servers[0]!, from('198.51.100.7'));
+    expect((await generate(servers[1]!, first.cookie, { prompt: 'a', captcha: ANSWER }, from('198.51.100.7'))).statusCode).toBe(200);
+    const again = await issueCaptcha(servers[1]!, from('198.51.100.7'));
+    const refused = await generate(servers[0]!, again.cookie, { prompt: 'a', captcha: ANSWER }, from('198.51.100.7'));
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const other = await issueCaptcha(servers[1]!, from('203.0.113.9'));
+    expect((await generate(servers[0]!, other.cookie, { prompt: 'a', captcha: ANSWER }, from('203.0.113.9'))).statusCode).toBe(200);
+  });
+
+  it('spend the answer on a wrong attempt on one instance, so the other refuses the right one', async () => {
+    const { servers: [a, b], provider } = await twoInstances();
+    const { cookie } = await issueCaptcha(a!);
+    const wrong = await generate(a!, cookie, { prompt: 'a fox', captcha: 'WRONG' });
+    expect(codeOf(wrong)).toBe('captcha_wrong');
+    const right = await generate(b!, cookie, { prompt: 'a fox', captcha: ANSWER });
+    expect(codeOf(right)).toBe('captcha_missing');
+    expect(provider.calls).toHaveLength(0);
+  });
+});
