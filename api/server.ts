@@ -12,6 +12,7 @@ import { openApiPlugin } from './plugins/openapi.js';
 import { httpPolicyPlugin } from './plugins/http-policy.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { sessionPlugin } from './plugins/session.js';
+import { defaultSite, staticSitePlugin, type StaticSiteOptions } from './plugins/static-site.js';
 import type { OutputFormat } from './providers/normalize.js';
 import { createOfflineProvider } from './providers/offline.js';
 import type { ImageProvider } from './providers/types.js';
@@ -75,6 +76,8 @@ export interface CreateServerOptions {
   maxEventLoopDelayMs?: number;
   /** JSON-lines access and event logs, one file per day, deleted after `retentionDays` (≤ 30). @default false */
   logger?: { dir: string; retentionDays: number; now?: () => number } | false;
+  /** The site build to serve (pages, assets, /widget.js); false serves the API alone. @default dist/site when built */
+  site?: StaticSiteOptions | false;
 }
 
 const EXPOSED_HEADERS = [
@@ -171,5 +174,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     },
   });
   await server.register(openApiPlugin);
+  const site = options.site ?? defaultSite();
+  if (site) await server.register({ plugin: staticSitePlugin, options: site });
   return server;
 }
