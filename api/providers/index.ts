@@ -146,12 +146,12 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         schema: Joi.string().pattern(/^[^:]+:.+$/),
         accepts: 'user:password when the UI runs with --api-auth; optional',
       },
-      A1111_MODEL: text('the checkpoint to use (override_settings.sd_model_checkpoint); default: the loaded one'),
+      A1111_MODEL: text('the checkpoint to switch to, sent as override_settings.sd_model_checkpoint (unset: the loaded one)'),
       A1111_STEPS: {
         schema: Joi.number().integer().min(1).max(150).default(A1111_DEFAULT_STEPS),
         accepts: `sampling steps, 1–150 (default ${A1111_DEFAULT_STEPS})`,
       },
-      A1111_SAMPLER: text("the sampler name, e.g. 'Euler a'; default: the UI's"),
+      A1111_SAMPLER: text("the sampler name, e.g. 'Euler a' (unset: the UI's default)"),
       A1111_TIMEOUT_MS: timeout(A1111_DEFAULT_TIMEOUT_MS),
     },
     create: (v) =>
