@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * Bundles, one entry per output. `npm run build` runs `tsc -p tsconfig.build.json` first, which
@@ -7,6 +7,23 @@ import { existsSync } from 'node:fs';
  * entries of this array.
  */
 const sdkInput = 'dist/sdk/index.js';
+const sdkDir = 'dist/sdk';
+
+/**
+ * CommonJS twins of tsc's declarations (`x.d.ts` → `x.d.cts`, importing `./y.cjs`). In a
+ * `"type": "module"` package TypeScript reads `.d.ts` as ESM, and a CommonJS consumer compiled
+ * with `module: node16` may not `require` that; the `require` condition needs `.d.cts` types.
+ */
+const commonJsDeclarations = {
+  name: 'imageka-sdk-cjs-declarations',
+  writeBundle() {
+    for (const file of readdirSync(sdkDir).filter((name) => name.endsWith('.d.ts'))) {
+      const source = readFileSync(`${sdkDir}/${file}`, 'utf8');
+      const twin = source.replace(/(from\s+'\.\/[\w-]+)\.js'/g, "$1.cjs'").replace(/\/\/# sourceMappingURL=.*$/m, '');
+      writeFileSync(`${sdkDir}/${file.replace(/\.d\.ts$/, '.d.cts')}`, twin);
+    }
+  },
+};
 
 /** @type {import('rollup').RollupOptions} */
 const sdkCommonJs = {
@@ -26,6 +43,7 @@ const sdkCommonJs = {
         }
       },
     },
+    commonJsDeclarations,
   ],
   // The SDK has no runtime dependencies; an import of anything else is a mistake to catch here.
   external: () => false,

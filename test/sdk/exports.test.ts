@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as sdk from '../../sdk/index.js';
 
@@ -85,5 +88,31 @@ describe('the SDK package', () => {
        console.log(error instanceof cjs.RateLimitError, cjs.isRateLimitError(error), cjs.isAPIError(error), error.retryAfter);`,
     );
     expect(output.trim()).toBe('false true true 4');
+  });
+
+  it('gives CommonJS consumers CommonJS declarations (index.d.cts), usable under module node16', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imageka-cts-'));
+    try {
+      const consumer = join(dir, 'consumer.cts');
+      writeFileSync(
+        consumer,
+        `import { Imageka, isCaptchaError, type GenerateResponse } from ${JSON.stringify(`${root}dist/sdk/index.cjs`)};
+         export const client = new Imageka({ baseUrl: 'https://a.example' });
+         export const guard: (error: unknown) => boolean = isCaptchaError;
+         export type Seed = GenerateResponse['seed'];`,
+      );
+      const program = ts.createProgram([consumer], {
+        module: ts.ModuleKind.Node16,
+        moduleResolution: ts.ModuleResolutionKind.Node16,
+        strict: true,
+        noEmit: true,
+        types: [],
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      });
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
