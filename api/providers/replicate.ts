@@ -3,7 +3,7 @@
  * download the output URL. Progress comes from the tqdm lines in `logs`.
  */
 import { UpstreamCall, bearer, discard, field, joinUrl, mentionsSafety, retryAfterSeconds, safeToken, statusFailure } from './http.js';
-import { aspectRatioOf, downloadImage, progressReporter } from './image-data.js';
+import { aspectRatioOf, cropToAspect, downloadImage, progressReporter } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export interface ReplicateConfig {
@@ -65,7 +65,10 @@ export function createReplicateProvider(config: ReplicateConfig): ImageProvider 
         for (;;) {
           progress(tqdmFraction(field(prediction, 'logs')));
           const status = field(prediction, 'status');
-          if (typeof status === 'string' && TERMINAL.has(status)) return await finish(call, prediction, status, input.seed);
+          if (typeof status === 'string' && TERMINAL.has(status)) {
+            // Models without `aspect_ratio` (SDXL and co.) ignore it and draw their default square.
+            return await cropToAspect(await finish(call, prediction, status, input.seed), input.width, input.height);
+          }
           await call.sleep(pollIntervalMs);
           prediction = await poll(call, joinUrl(base, `predictions/${id}`), auth, pollIntervalMs);
         }

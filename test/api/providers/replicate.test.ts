@@ -1,8 +1,10 @@
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplicateProvider, tqdmFraction } from '../../../api/providers/replicate.js';
 import { expectFailure, generateInput, providerContract } from './fakes/contract.js';
 import { startReplicateFake, type ReplicateFakeOptions } from './fakes/replicate.js';
-import { CANARY, FakeUpstream, sendJson } from './fakes/upstream.js';
+import { CANARY, FakeUpstream, sendBytes, sendJson } from './fakes/upstream.js';
+import { plainPng } from './fixtures/images.js';
 
 const create = (fake: FakeUpstream, extra: { timeoutMs?: number; model?: string } = {}) =>
   createReplicateProvider({ apiToken: 'r8_test', baseUrl: `${fake.url}/v1`, pollIntervalMs: 5, ...extra });
@@ -66,6 +68,17 @@ describe('replicate adapter', () => {
     await expectFailure(result, 'error');
     await held.aborted;
     await expect.poll(() => fake!.requests('/v1/predictions/p1abc/cancel').length).toBe(1);
+  });
+
+  it('crops the square of a model that ignores aspect_ratio to the asked ratio', async () => {
+    const square = await plainPng({ width: 300, height: 300 });
+    fake = await FakeUpstream.start((seen, res) => {
+      if (seen.url === '/out.png') sendBytes(res, 200, square, 'image/png');
+      else sendJson(res, 201, { id: 'x1', status: 'succeeded', output: `${fake!.url}/out.png` });
+    });
+    const image = await create(fake).generate(generateInput(undefined, { width: 720, height: 1280 }));
+    const meta = await sharp(image.bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([169, 300]);
   });
 
   it('refuses an output that is not an image', async () => {
