@@ -15,7 +15,18 @@ const flag = (name: string, fallback: boolean) => Joi.boolean().truthy('1', 'yes
 export const environmentSchema = Joi.object({
   PORT: Joi.number().port().default(3000).label('PORT'),
   HOST: Joi.string().hostname().default('127.0.0.1').label('HOST'),
-  SESSION_SECRET: Joi.string().min(32).label('SESSION_SECRET'),
+  SESSION_SECRET: Joi.string()
+    .min(32)
+    .label('SESSION_SECRET')
+    // Instances behind one Redis must all unseal each other's session cookies.
+    .when('REDIS_URL', { is: Joi.string().min(1).required(), then: Joi.required() })
+    .messages({ 'any.required': 'SESSION_SECRET is required with REDIS_URL: give every instance the same secret' }),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .allow('')
+    .label('REDIS_URL')
+    // The URL may hold a password: the message never repeats it.
+    .messages({ 'string.uri': 'REDIS_URL must be a redis:// or rediss:// URL', 'string.uriCustomScheme': 'REDIS_URL must be a redis:// or rediss:// URL' }),
   COOKIE_MODE: Joi.string().valid('same-site', 'cross-site').default('same-site').label('COOKIE_MODE'),
   COOKIE_SECURE: flag('COOKIE_SECURE', true),
   CAPTCHA_TTL_SECONDS: seconds('CAPTCHA_TTL_SECONDS', 600, 3600),
@@ -50,8 +61,7 @@ export class ConfigError extends Error {
 
 /** Validates the environment; the message names the variable and what it accepts. */
 export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
-  const { error, value } = environmentSchema.validate(env);
-  if (error) throw new ConfigError(`Invalid environment: ${error.message}`);
+  const value = validEnvironment(env);
   const origins = String(value.CORS_ORIGINS);
   return {
     port: value.PORT,
@@ -74,4 +84,15 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
     logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
   };
+}
+
+/** The shared store's URL (validated), or undefined: each instance then keeps its state in memory. */
+export function redisUrlFromEnv(env: Environment): string | undefined {
+  return validEnvironment(env).REDIS_URL || undefined;
+}
+
+function validEnvironment(env: Environment) {
+  const { error, value } = environmentSchema.validate(env);
+  if (error) throw new ConfigError(`Invalid environment: ${error.message}`);
+  return value;
 }

@@ -1,12 +1,16 @@
-import { ConfigError, serverOptionsFromEnv } from './config.js';
+import { ConfigError, redisUrlFromEnv, serverOptionsFromEnv } from './config.js';
 import { providerFromEnv, ProviderConfigError } from './providers/index.js';
+import { redisDependencies } from './redis/index.js';
+import { shutDown } from './redis/shutdown.js';
 import { createServer } from './server.js';
 
 /** `npm start`: read and validate the environment, then build and start the server. */
 async function main(): Promise<void> {
   let options;
+  let redisUrl;
   try {
     options = { ...serverOptionsFromEnv(process.env), provider: providerFromEnv(process.env) };
+    redisUrl = redisUrlFromEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ProviderConfigError) {
       console.error(`[imageka] ${error.message}`);
@@ -14,13 +18,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = await createServer(options);
+  // Shared by every instance; without it this process keeps sessions and limits in memory.
+  const redis = redisUrl ? redisDependencies(redisUrl, { generateWindowMs: options.generateWindowMs, log: console.log }) : undefined;
+  const server = await createServer({ ...options, ...redis });
   await server.start();
   const preview = options.provider.preview ? ' (offline preview provider: pictures are not AI)' : '';
   console.log(`[imageka] listening on ${server.info.uri} with provider "${options.provider.name}"${preview}`);
 
   const stop = async () => {
-    await server.stop({ timeout: 30_000 });
+    await shutDown(server, { timeoutMs: 30_000, redis });
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 
 /** How long one Redis command may take before the request fails with 503 `store_unavailable`. */
@@ -57,9 +58,11 @@ export async function closeRedis(client: Redis): Promise<void> {
     client.disconnect();
     return;
   }
+  const ended = once(client, 'end');
   try {
     await client.quit();
   } catch {
     client.disconnect();
   }
+  await ended;
 }
