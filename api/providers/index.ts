@@ -45,11 +45,11 @@ function timeout(defaultMs: number): Variable {
   };
 }
 
-function httpUrl(defaultUrl: string | undefined, what = 'the API base URL'): Variable {
-  const schema = Joi.string().uri({ scheme: ['http', 'https'] });
-  return defaultUrl
-    ? { schema: schema.default(defaultUrl), accepts: `${what}, http(s) (default ${defaultUrl})` }
-    : { schema: schema.required(), accepts: `${what}, http(s); required` };
+function httpUrl(defaultUrl: string, what = 'the API base URL'): Variable {
+  return {
+    schema: Joi.string().uri({ scheme: ['http', 'https'] }).default(defaultUrl),
+    accepts: `${what}, http(s) (default ${defaultUrl})`,
+  };
 }
 
 const secret = (what: string): Variable => ({ schema: Joi.string().required(), accepts: `${what}; required` });
