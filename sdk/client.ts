@@ -138,8 +138,9 @@ export class Imageka {
   }
 
   /**
-   * Makes an image. Sent once and never retried, because it spends the captcha right or wrong:
-   * after any error, fetch a new captcha before trying again.
+   * Makes an image. Sent once and never retried: the API spends the captcha on the attempt,
+   * right or wrong. After a CaptchaError, or any error once generation started, load a new
+   * captcha; ValidationError, RateLimitError and OverloadedError leave it pending.
    */
   async generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
     const { onProgress } = options;

@@ -31,7 +31,7 @@ export class Attempt {
     this.#timeout = timeout;
     this.#timer = setTimeout(() => {
       this.#timedOut = true;
-      this.#controller.abort(new TimeoutError(timeout));
+      this.#controller.abort(new DOMException(`No answer within ${timeout} ms.`, 'TimeoutError'));
     }, timeout);
     if (userSignal?.aborted) this.#onAbort();
     else userSignal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -53,7 +53,7 @@ export class Attempt {
 
   /** Cancels the request (e.g. a stream the caller stopped reading) and disposes. */
   cancel(): void {
-    this.#controller.abort(new AbortError());
+    this.#controller.abort();
     this.dispose();
   }
 }
