@@ -1,0 +1,48 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium`); Playwright's own download is never used. */
+export const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/**
+ * A browser whose profile blocks every cookie, set the way a person does it (Settings → Block all
+ * cookies), so the browser itself refuses them: no request or response is rewritten. Chromium
+ * then refuses local storage too. Close the context when done; its profile is removed.
+ */
+export async function launchCookieBlockingContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const profile = await mkdtemp(join(tmpdir(), 'imageka-chromium-'));
+  await mkdir(join(profile, 'Default'));
+  await writeFile(
+    join(profile, 'Default', 'Preferences'),
+    JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }),
+  );
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, ...options });
+  context.once('close', () => void rm(profile, { recursive: true, force: true }));
+  return context;
+}
+
+/** Every URL the context requests, in order (data: and blob: URLs are not requests). */
+export function recordRequests(context: BrowserContext): string[] {
+  const urls: string[] = [];
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith('data:') && !url.startsWith('blob:')) urls.push(url);
+  });
+  return urls;
+}
