@@ -1,4 +1,5 @@
 import { ConfigError, redisUrlFromEnv, serverOptionsFromEnv } from './config.js';
+import { safeError } from './plugins/access-log.js';
 import { providerFromEnv, ProviderConfigError } from './providers/index.js';
 import { redisDependencies } from './redis/index.js';
 import { shutDown } from './redis/shutdown.js';
@@ -32,5 +33,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
+
+// Node would print the error's message, which may quote a prompt; keep only its shape.
+process.on('uncaughtException', (error) => {
+  console.error(`[imageka] fatal error ${JSON.stringify(safeError(error))}`);
+  process.exit(1);
+});
 
 await main();

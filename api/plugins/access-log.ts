@@ -104,10 +104,10 @@ export const accessLogPlugin: Plugin<AccessLogOptions> = {
   },
 };
 
+/** The status sent, or 499 (nginx's "client closed request") when the client left first. */
 function statusOf(request: Request): number {
   const { response } = request;
-  if (!response) return 0;
-  // A client that hung up gets hapi's Boom 499.
+  if (!request.info.responded || !response) return 499;
   return Boom.isBoom(response) ? response.output.statusCode : response.statusCode;
 }
 

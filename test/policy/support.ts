@@ -55,9 +55,11 @@ export async function allBytes(dir: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Whether `haystack` holds `needle` in any letter case (answers are case-insensitive). */
+/** Whether `haystack` holds `needle` in any letter case (answers are case-insensitive), plain or URL-encoded. */
 export function containsText(haystack: Buffer | string, needle: string): boolean {
-  return haystack.toString('latin1').toLowerCase().includes(needle.toLowerCase());
+  const text = haystack.toString('latin1').toLowerCase();
+  const forms = [needle, encodeURIComponent(needle), needle.replaceAll(' ', '+')];
+  return forms.some((form) => text.includes(form.toLowerCase()));
 }
 
 /** `yyyy-MM-dd` of the local date `days` after `from`, as pino-roll names its daily files. */
