@@ -5,16 +5,22 @@ import { createServer } from 'node:net';
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 const READY_TIMEOUT_MS = 10_000;
 
-/** Every redis-server a test started, so none outlives the test process whatever happens. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) if (child.pid) process.kill(child.pid, 'SIGKILL');
-});
+/**
+ * redis-server runs under a small shell that holds a pipe from this process: when the pipe closes
+ * (a normal stop, or this process dying in any way, even SIGKILL) it kills redis-server and waits
+ * for it, so no test run can leave one behind.
+ */
+const WATCHDOG = 'bin=$1; shift; "$bin" "$@" & pid=$!; echo "redis-pid $pid"; read -r _; kill -9 $pid 2>/dev/null; wait $pid';
+
+interface Launched {
+  watchdog: ChildProcess;
+  pid: number;
+}
 
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
-  /** Stops redis-server (by its PID) and waits until it has exited. */
+  /** Kills redis-server (by its PID) and waits until it has exited. */
   stop(): Promise<void>;
   /** Starts it again on the same port, with no data: what an unpersisted restart looks like. */
   start(): Promise<void>;
@@ -26,36 +32,33 @@ export interface TestRedis {
 /** A fresh, unpersisted redis-server on a free loopback port, or on `port` if given. */
 export async function startRedis(port?: number): Promise<TestRedis> {
   const chosen = port ?? (await freePort());
-  let child: ChildProcess | undefined;
+  let running: Launched | undefined;
 
   const start = async () => {
-    if (child) return;
-    child = await launch(chosen);
+    running ??= await launch(chosen);
   };
   const stop = async () => {
-    const current = child;
-    child = undefined;
-    if (!current?.pid || current.exitCode !== null) return;
-    const exited = once(current, 'exit');
-    process.kill(current.pid, 'SIGCONT');
-    process.kill(current.pid, 'SIGKILL');
+    const current = running;
+    running = undefined;
+    if (!current) return;
+    const exited = current.watchdog.exitCode === null ? once(current.watchdog, 'exit') : Promise.resolve();
+    signalPid(current.pid, 'SIGKILL');
+    current.watchdog.stdin!.end();
     await exited;
   };
   const signal = (name: NodeJS.Signals) => () => {
-    if (child?.pid) process.kill(child.pid, name);
+    if (running) signalPid(running.pid, name);
   };
 
   await start();
   return { port: chosen, url: `redis://127.0.0.1:${chosen}`, start, stop, freeze: signal('SIGSTOP'), thaw: signal('SIGCONT') };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+async function launch(port: number): Promise<Launched> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'sh', REDIS_SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
+  let pid: number | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server not ready after ${READY_TIMEOUT_MS} ms:\n${output}`)), READY_TIMEOUT_MS);
     const settle = (error?: Error) => {
@@ -63,24 +66,30 @@ async function launch(port: number): Promise<ChildProcess> {
       if (error) reject(error);
       else resolve();
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
+    watchdog.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready to accept connections')) settle();
+      pid ??= Number(/redis-pid (\d+)/.exec(output)?.[1]) || undefined;
+      if (pid && output.includes('Ready to accept connections')) settle();
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', (error) => settle(new Error(`cannot run ${REDIS_SERVER}: ${error.message}`)));
-    child.once('exit', (code) => settle(new Error(`redis-server exited with ${code}:\n${output}`)));
+    watchdog.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    watchdog.once('error', (error) => settle(new Error(`cannot run ${REDIS_SERVER}: ${error.message}`)));
+    watchdog.once('exit', (code) => settle(new Error(`redis-server exited (${code}):\n${output}`)));
   });
   try {
     await ready;
   } catch (error) {
-    if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    watchdog.stdin!.end();
     throw error;
   }
-  // Keep draining its output so a full pipe never blocks it.
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return child;
+  return { watchdog, pid: pid! };
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
 
 /** A port that was free a moment ago (the tiny race with other processes is acceptable in tests). */
