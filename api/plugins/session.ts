@@ -3,14 +3,13 @@ import type { Plugin, Request, ResponseToolkit, RouteOptions, Server } from '@ha
 import Statehood from '@hapi/statehood';
 import Yar from '@hapi/yar';
 import Joi from 'joi';
-import { SESSION_HEADER, type CaptchaResponse } from '../../sdk/types.js';
+import { SESSION_COOKIE, SESSION_HEADER, type CaptchaResponse } from '../../sdk/types.js';
 import { renderCaptchaImage } from '../captcha/image.js';
 import type { CaptchaMaker } from '../captcha/maker.js';
 import type { CaptchaRecord, CaptchaStore } from '../captcha/store.js';
 import { headerText } from '../client-address.js';
 import { apiError } from '../errors.js';
 
-export const SESSION_COOKIE = 'imageka_session';
 const PLUGIN = 'imageka-session';
 
 export interface SessionPluginOptions {
