@@ -2,7 +2,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from '@hapi/hapi';
+import CatboxMemory from '@hapi/catbox-memory';
+import type { Server, ServerOptionsCache } from '@hapi/hapi';
 import { afterEach } from 'vitest';
 import type { CreateServerOptions } from '../../api/server.js';
 import { testServer } from '../helpers/server.js';
@@ -74,4 +75,25 @@ export function localDate(from: number, days = 0): string {
 export function localMidnight(from: number, days = 0): number {
   const date = new Date(from);
   return new Date(date.getFullYear(), date.getMonth(), date.getDate() + days).getTime();
+}
+
+/** One write to the server's cache: which segment, and how long the record may live. */
+export interface CacheWrite {
+  segment: string;
+  ttl: number;
+}
+
+/**
+ * An in-memory hapi cache that records every write's time to live, for the retention claims:
+ * sessions and rate-limit records live in the server's cache.
+ */
+export function recordingCache(): { cache: ServerOptionsCache; writes: CacheWrite[] } {
+  const writes: CacheWrite[] = [];
+  class RecordingEngine extends CatboxMemory.Engine<unknown> {
+    override set(key: { segment: string; id: string }, value: unknown, ttl: number) {
+      writes.push({ segment: key.segment, ttl });
+      return super.set(key, value, ttl);
+    }
+  }
+  return { cache: { name: 'recorded', provider: { constructor: RecordingEngine } }, writes };
 }
