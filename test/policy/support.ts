@@ -81,17 +81,19 @@ export function localMidnight(from: number, days = 0): number {
 export interface CacheWrite {
   segment: string;
   ttl: number;
+  /** The record as JSON. */
+  value: string;
 }
 
 /**
- * An in-memory hapi cache that records every write's time to live, for the retention claims:
- * sessions and rate-limit records live in the server's cache.
+ * An in-memory hapi cache that records every write (segment, time to live, value): sessions and
+ * rate-limit records live in the server's cache, in memory or in Redis.
  */
 export function recordingCache(): { cache: ServerOptionsCache; writes: CacheWrite[] } {
   const writes: CacheWrite[] = [];
   class RecordingEngine extends CatboxMemory.Engine<unknown> {
     override set(key: { segment: string; id: string }, value: unknown, ttl: number) {
-      writes.push({ segment: key.segment, ttl });
+      writes.push({ segment: key.segment, ttl, value: JSON.stringify(value) ?? '' });
       return super.set(key, value, ttl);
     }
   }
