@@ -150,6 +150,13 @@ export async function renderCaptchaAudio(text: string, random: Random = Math.ran
   if (text.length === 0 || text.length > MAX_CHARACTERS) throw new Error('captcha audio: text length out of range');
   const phrases = [...text].map(phraseFor);
   const meSpeak = freshEngine();
-  const parts = phrases.map((phrase) => speakPhrase(meSpeak, phrase, random));
+  const parts: Float32Array[] = [];
+  for (const phrase of phrases) {
+    // Synthesis is synchronous (~30 ms a character): yield between characters so one clip
+    // never holds the event loop for the whole answer.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    parts.push(speakPhrase(meSpeak, phrase, random));
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
   return encodeWav({ sampleRate: SAMPLE_RATE, samples: mix(parts, random) });
 }
