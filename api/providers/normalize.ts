@@ -30,9 +30,13 @@ export async function normalizeImage(
     throw new ProviderError('bad_output', `upstream image is ${width}x${height}, asked ${target.width}x${target.height}`);
   }
   try {
-    const pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+    // Through raw pixels: libvips carries the upstream's resolution (PNG pHYs) into the output otherwise.
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
-      .resize(target.width, target.height, { fit: 'cover' });
+      .resize(target.width, target.height, { fit: 'cover' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
     return target.format === 'png'
       ? { bytes: await pipeline.png({ compressionLevel: 9 }).toBuffer(), mimeType: 'image/png' }
       : { bytes: await pipeline.webp({ quality: 88 }).toBuffer(), mimeType: 'image/webp' };
