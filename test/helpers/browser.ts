@@ -21,20 +21,24 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A browser whose profile blocks every cookie, set the way a person does it (Settings → Block all
- * cookies), so the browser itself refuses them: no request or response is rewritten. Chromium
- * then refuses local storage too. Close the context when done; its profile is removed.
+ * Runs `use` in a browser whose profile blocks every cookie, set the way a person does it
+ * (Settings → Block all cookies), so the browser itself refuses them: no request or response is
+ * rewritten. Chromium then refuses local storage too.
  */
-export async function launchCookieBlockingContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export async function withCookiesBlocked<T>(use: (context: BrowserContext) => Promise<T>, options: BrowserContextOptions = {}): Promise<T> {
   const profile = await mkdtemp(join(tmpdir(), 'imageka-chromium-'));
-  await mkdir(join(profile, 'Default'));
-  await writeFile(
-    join(profile, 'Default', 'Preferences'),
-    JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }),
-  );
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, ...options });
-  context.once('close', () => void rm(profile, { recursive: true, force: true }));
-  return context;
+  try {
+    await mkdir(join(profile, 'Default'));
+    await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, ...options });
+    try {
+      return await use(context);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  }
 }
 
 /** Every URL the context requests, in order (data: and blob: URLs are not requests). */
