@@ -48,7 +48,7 @@ const COOKIE_CLAIMS = ['browser-storage-only', 'captcha-single-use', 'cookie-onl
 
 describe('every page', () => {
   it('has a title, a description, a language, one h1 and the shared header and footer', () => {
-    expect([...pages.keys()].sort()).toEqual(['/', '/404', '/cookies', '/developers', '/privacy', '/terms']);
+    expect([...pages.keys()].sort()).toEqual(['/', '/404', '/cookies', '/developers', '/how-we-check', '/privacy', '/terms']);
     for (const [path, document] of pages) {
       expect(document.documentElement.getAttribute('lang'), path).toBe('en');
       expect(document.title, path).toMatch(/IMAGEKA/);
