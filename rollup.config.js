@@ -1,4 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { minifyWidgetCss, reportSize } from './widget/rollup-plugins.js';
 
 /**
  * Bundles, one entry per output. `npm run build` runs `tsc -p tsconfig.build.json` first, which
@@ -49,4 +53,33 @@ const sdkCommonJs = {
   external: () => false,
 };
 
-export default [sdkCommonJs];
+/**
+ * The widget, Preact and the SDK in one file each: `widget.js` for a classic `<script async>`,
+ * `widget.mjs` for `import`. Compiled from source (not from tsc's output) with the root tsconfig.
+ * @param {string} input
+ * @param {import('rollup').OutputOptions} output
+ * @returns {import('rollup').RollupOptions}
+ */
+function widgetBundle(input, output) {
+  const module = output.format === 'es';
+  return {
+    input,
+    output: { sourcemap: true, ...output },
+    plugins: [
+      nodeResolve({ browser: true }),
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['widget/**/*.ts', 'widget/**/*.tsx', 'sdk/**/*.ts'],
+        compilerOptions: { noEmit: false, module: 'esnext', moduleResolution: 'bundler', types: [], declaration: false, sourceMap: true },
+      }),
+      minifyWidgetCss(),
+      terser({ ecma: 2020, module, toplevel: true, compress: { passes: 3, pure_getters: true }, format: { comments: false } }),
+      reportSize({ budget: 30 * 1024 }),
+    ],
+  };
+}
+
+const widgetScript = widgetBundle('widget/script.ts', { file: 'dist/widget/widget.js', format: 'iife' });
+const widgetModule = widgetBundle('widget/index.ts', { file: 'dist/widget/widget.mjs', format: 'es' });
+
+export default [sdkCommonJs, widgetScript, widgetModule];

@@ -1,0 +1,44 @@
+import type { ComponentChildren } from 'preact';
+
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+  /** Drawn before the label; with `iconOnly` the label is for screen readers only. */
+  icon?: ComponentChildren;
+}
+
+interface Props<T extends string> {
+  name: string;
+  legend: string;
+  choices: readonly Choice<T>[];
+  value: T;
+  onChange: (value: T) => void;
+  iconOnly?: boolean;
+  part: string;
+}
+
+/** A row of native radio buttons: arrow keys, labels and the group name come with them. */
+export function Segmented<T extends string>({ name, legend, choices, value, onChange, iconOnly, part }: Props<T>) {
+  return (
+    <fieldset class={iconOnly ? 'segmented compact' : 'segmented'} part={part}>
+      <legend class={iconOnly ? 'sr-only' : 'label'}>{legend}</legend>
+      <div class="segments">
+        {choices.map((choice) => (
+          <label key={choice.value} class="segment" title={iconOnly ? choice.label : undefined}>
+            <input
+              type="radio"
+              name={name}
+              value={choice.value}
+              checked={choice.value === value}
+              onChange={() => onChange(choice.value)}
+            />
+            <span>
+              {choice.icon}
+              <span class={iconOnly ? 'sr-only' : undefined}>{choice.label}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,56 @@
+import {
+  isAPIError,
+  isCaptchaError,
+  isConnectionError,
+  isOverloadedError,
+  isPromptRejectedError,
+  isProviderError,
+  isRateLimitError,
+  isTimeoutError,
+  isValidationError,
+} from '../sdk/index.js';
+import type { ProblemKind } from './strings.js';
+
+/** Which request went wrong. */
+export type Stage = 'captcha' | 'audio' | 'generate';
+
+/** Something the visitor has to know about, in terms the UI can word in any language. */
+export interface Problem {
+  kind: ProblemKind;
+  stage: Stage;
+  /** The API's `code`, or `connection_error`, `timeout`, `invalid_api`, `unknown_error`. */
+  code: string;
+  /** Epoch ms before which trying again is pointless (429, busy, overloaded). */
+  retryAt?: number;
+  /** The API's own message, shown for validation errors (it never repeats what was sent). */
+  detail?: string;
+}
+
+/** Translates anything the SDK threw. Abort is not a problem: callers handle it first. */
+export function problemOf(error: unknown, stage: Stage, now = Date.now()): Problem {
+  const code = isAPIError(error) ? (error.code ?? `http_${error.status}`) : isConnectionError(error) ? 'connection_error' : isTimeoutError(error) ? 'timeout' : 'unknown_error';
+  const problem: Problem = { kind: kindOf(error, stage), stage, code };
+  const retryAfter = isRateLimitError(error) || isProviderError(error) || isOverloadedError(error) ? error.retryAfter : undefined;
+  if (retryAfter !== undefined && retryAfter > 0) problem.retryAt = now + retryAfter * 1000;
+  if (isValidationError(error)) problem.detail = error.message;
+  return problem;
+}
+
+function kindOf(error: unknown, stage: Stage): ProblemKind {
+  if (stage === 'audio') return 'audio';
+  if (isCaptchaError(error)) return error.reason === 'wrong' ? 'captcha-wrong' : 'captcha-expired';
+  if (isRateLimitError(error)) return 'rate-limited';
+  if (isOverloadedError(error) || (isProviderError(error) && error.code === 'provider_busy')) return 'busy';
+  if (isPromptRejectedError(error)) return 'rejected';
+  if (isProviderError(error)) return error.code === 'provider_timeout' ? 'timeout' : 'provider';
+  if (isTimeoutError(error)) return 'timeout';
+  if (isConnectionError(error)) return 'network';
+  if (isValidationError(error)) return 'invalid';
+  return 'unknown';
+}
+
+/** The control the visitor should land on after this problem. */
+export function focusTarget(problem: Problem): 'answer' | 'prompt' | 'generate' {
+  if (problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired') return 'answer';
+  return problem.kind === 'rejected' ? 'prompt' : 'generate';
+}

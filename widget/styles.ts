@@ -1,0 +1,153 @@
+/**
+ * The widget's only stylesheet, adopted by its shadow root. Hosts restyle it through the
+ * `--imageka-*` custom properties and the `::part()` names; nothing here reaches the host page.
+ * The build strips comments and spaces from this string.
+ */
+export const STYLES = /* css */ `
+:host { display: block; container-type: inline-size; }
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+p, h2, h3, figure, fieldset { margin: 0; padding: 0; border: 0; min-width: 0; }
+
+.root {
+  --accent: var(--imageka-accent, #5438f0);
+  --on-accent: var(--imageka-on-accent, #fff);
+  --surface: var(--imageka-surface, #fff);
+  --field: var(--imageka-field, #f4f5f9);
+  --text: var(--imageka-text, #14151c);
+  --muted: var(--imageka-muted, #595e6f);
+  --border: var(--imageka-border, #e0e2ea);
+  --danger: var(--imageka-danger, #be2338);
+  --soft: color-mix(in srgb, var(--accent) 12%, var(--surface));
+  --hover: color-mix(in srgb, var(--accent) 45%, var(--border));
+  color-scheme: light;
+  display: grid;
+  gap: 24px;
+  padding: 28px;
+  color: var(--text);
+  background: var(--surface);
+  border: 1px solid var(--border);
+  border-radius: var(--imageka-radius, 20px);
+  box-shadow: 0 16px 40px -22px #0004;
+  font: 15px/1.5 var(--imageka-font, "Inter Variable", Inter, system-ui, sans-serif);
+}
+[data-theme="dark"] {
+  --accent: var(--imageka-accent, #a899ff);
+  --on-accent: var(--imageka-on-accent, #120e2c);
+  --surface: var(--imageka-surface, #15161d);
+  --field: var(--imageka-field, #1e2029);
+  --text: var(--imageka-text, #ecedf4);
+  --muted: var(--imageka-muted, #a4a9ba);
+  --border: var(--imageka-border, #2e3140);
+  --danger: var(--imageka-danger, #ff8a97);
+  color-scheme: dark;
+}
+@container (max-width: 480px) {
+  .root { padding: 18px 16px; gap: 20px; }
+}
+@container (min-width: 760px) {
+  .columns { grid-template-columns: 1fr 1fr; gap: 32px; align-items: start; }
+}
+
+.header, .field-foot, .progress-line, .gallery-head, .captcha-row, .actions, .tile-foot {
+  display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px;
+}
+.header { align-items: flex-start; }
+.title { font-size: 1.3rem; letter-spacing: -0.015em; }
+.columns, .form, .stack, .output, .result, .progress, .more-body, .problem, .gallery, .tile { display: grid; gap: 8px; min-width: 0; }
+.columns { gap: 24px; }
+.form { gap: 20px; }
+.output { gap: 12px; align-content: start; }
+.label { display: block; margin-bottom: 8px; font-size: 0.875rem; font-weight: 600; }
+.stack .label { margin: 0; }
+.small, .hint, .field-foot, .inline-alert, .notice, .tile-prompt { font-size: 0.8125rem; }
+.muted, .hint, .counter { color: var(--muted); }
+.counter { margin-left: auto; font-variant-numeric: tabular-nums; }
+.near, .field-error, .inline-alert { color: var(--danger); }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.icon { width: 18px; height: 18px; flex: none; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
+:focus-visible, input:focus-visible + span { outline: 2px solid var(--accent); outline-offset: 2px; }
+h3 { font-size: 0.875rem; outline: none; }
+
+.field, .button, .segment > span { transition: 0.15s; transition-property: background, border-color, color; }
+.field { width: 100%; padding: 10px 12px; font: inherit; color: inherit; background: var(--field); border: 1px solid var(--border); border-radius: 12px; }
+.field::placeholder { color: var(--muted); }
+.field:hover { border-color: var(--hover); }
+.field:focus { outline: 2px solid var(--accent); outline-offset: -1px; background: var(--surface); }
+[aria-invalid="true"] { border-color: var(--danger); }
+textarea { resize: vertical; }
+#prompt { min-height: 116px; }
+
+.segments { display: flex; flex-wrap: wrap; gap: 8px; }
+.segment { position: relative; display: flex; }
+.segment input { position: absolute; inset: 0; margin: 0; opacity: 0; }
+.segment > span { display: flex; align-items: center; gap: 8px; padding: 7px 13px; font-size: 0.875rem; border: 1px solid var(--border); border-radius: 99px; }
+.segment:hover > span { border-color: var(--hover); }
+.segment :checked + span { background: var(--soft); border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
+.ratio { border: 1.5px solid; border-radius: 2px; }
+.compact .segments { gap: 2px; padding: 3px; background: var(--field); border: 1px solid var(--border); border-radius: 99px; }
+.compact .segment > span { padding: 6px; border: 0; color: var(--muted); }
+.compact .segment :checked + span { color: var(--text); background: var(--surface); box-shadow: 0 1px 3px #0003; }
+
+.more { border: 1px solid var(--border); border-radius: 14px; }
+summary { display: flex; justify-content: space-between; padding: 11px 14px; font-size: 0.875rem; font-weight: 600; list-style: none; cursor: pointer; border-radius: 14px; }
+summary::-webkit-details-marker { display: none; }
+summary::after { content: "+"; color: var(--muted); }
+[open] summary::after { content: "−"; }
+.more-body { gap: 16px; padding: 2px 14px 16px; }
+
+.captcha-row { flex-wrap: nowrap; align-items: stretch; margin-bottom: 12px; }
+.captcha-image { flex: 1; min-width: 0; height: 58px; display: grid; place-items: center; color: #595e6f; background: #fff; border: 1px solid var(--border); border-radius: 12px; overflow: hidden; }
+.captcha-image img { height: 100%; width: auto; max-width: 100%; }
+.captcha-row .button { min-height: 58px; }
+#answer { font-weight: 600; letter-spacing: 0.18em; text-transform: uppercase; }
+.captcha .hint { margin-top: 6px; }
+
+.button { display: inline-flex; align-items: center; justify-content: center; gap: 8px; min-height: 40px; padding: 8px 14px; font: inherit; font-size: 0.875rem; font-weight: 600; line-height: 1.2; white-space: nowrap; text-decoration: none; color: var(--text); background: var(--surface); border: 1px solid var(--border); border-radius: 12px; cursor: pointer; }
+.button:hover { background: var(--field); border-color: var(--hover); }
+[aria-disabled="true"], :disabled { opacity: 0.55; cursor: not-allowed; }
+.icon-button { width: 40px; padding: 0; }
+.primary { color: var(--on-accent); background: var(--accent); border-color: var(--accent); }
+.primary:hover { background: color-mix(in srgb, var(--accent) 85%, var(--text)); }
+.large { width: 100%; min-height: 50px; font-size: 1rem; border-radius: 14px; box-shadow: 0 8px 20px -10px var(--accent); }
+.soft { color: var(--accent); background: var(--soft); border-color: var(--soft); }
+.ghost { color: var(--muted); background: none; border-color: transparent; }
+.danger { color: var(--surface); background: var(--danger); border-color: var(--danger); }
+.submit { display: grid; gap: 8px; text-align: center; }
+
+.stage, .frame { width: min(100%, 460px * var(--ratio)); aspect-ratio: var(--ratio); margin: 0 auto; border-radius: 16px; overflow: hidden; position: relative; background: var(--field); }
+.stage { display: grid; place-items: center; padding: 16px; text-align: center; color: var(--muted); border: 1.5px dashed var(--border); }
+.busy { border-style: solid; background: linear-gradient(105deg, var(--field) 35%, var(--soft) 50%, var(--field) 65%) 0 0 / 300% 100%; animation: shimmer 1.8s linear infinite; }
+@keyframes shimmer { from { background-position: 100% 0; } }
+.progress { gap: 12px; }
+.progress-line { font-size: 0.875rem; font-weight: 500; }
+.bar { height: 6px; overflow: hidden; background: var(--field); border-radius: 9px; }
+.bar span { display: block; width: 35%; height: 100%; background: var(--accent); transition: width 0.4s; }
+.indeterminate span { animation: slide 1.4s ease-in-out infinite alternate; }
+@keyframes slide { from { transform: translateX(-100%); } to { transform: translateX(290%); } }
+.progress .button, .problem .button { justify-self: start; }
+.frame { box-shadow: 0 12px 30px -16px #0008; }
+.frame img, .tile img { display: block; width: 100%; height: 100%; object-fit: cover; }
+.badge { position: absolute; top: 10px; left: 10px; padding: 4px 10px; font-size: 0.75rem; font-weight: 600; color: #fff; background: #0a0a12c8; border-radius: 99px; }
+.tile .badge { top: 6px; left: 6px; padding: 2px 7px; font-size: 0.6875rem; }
+.result .actions { justify-content: start; }
+.problem { padding: 14px 16px; font-weight: 500; background: color-mix(in srgb, var(--danger) 9%, var(--surface)); border: 1px solid color-mix(in srgb, var(--danger) 45%, var(--surface)); border-radius: 14px; }
+.countdown { font-weight: 700; font-variant-numeric: tabular-nums; }
+
+.gallery { gap: 14px; padding-top: 22px; border-top: 1px solid var(--border); }
+.gallery-head { align-items: flex-start; }
+.gallery h3 { font-size: 1rem; }
+.notice { padding: 8px 12px; background: var(--field); border-radius: 10px; }
+.notice:empty { position: absolute; padding: 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(148px, 1fr)); gap: 12px; margin: 0; padding: 0; list-style: none; }
+.tile { gap: 6px; padding: 6px 6px 4px; border: 1px solid var(--border); border-radius: 14px; }
+.tile .frame { width: 100%; aspect-ratio: 1; border-radius: 10px; box-shadow: none; }
+.tile-prompt { padding: 0 4px; overflow: hidden; font-weight: 500; white-space: nowrap; text-overflow: ellipsis; }
+.tile-foot { padding-left: 4px; gap: 0; font-size: 0.75rem; }
+.tile-foot .button { width: 32px; min-height: 32px; color: var(--muted); background: none; border: 0; border-radius: 8px; }
+.tile-foot .button:hover { color: var(--text); background: var(--field); }
+
+@media (prefers-reduced-motion: reduce) {
+  * { animation: none !important; transition: none !important; }
+}
+`;
