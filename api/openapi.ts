@@ -179,7 +179,7 @@ const schemas = {
 } satisfies Record<string, JsonSchema>;
 
 const headers = {
-  RequestId: { description: 'Identifies this request in the server logs.', required: true, schema: { type: 'string', minLength: 1 } },
+  RequestId: { description: 'A random id for this response. Server logs do not record it (they keep only the standard access-log fields).', required: true, schema: { type: 'string', minLength: 1 } },
   RetryAfter: { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 0 } },
   Session: {
     description: `The sealed session. Send it back as the \`${SESSION_HEADER}\` request header where cookies are blocked.`,
