@@ -1,19 +1,25 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Server } from '@hapi/hapi';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteManifest } from '../../api/plugins/static-site.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { builtSiteWithWidget } from '../helpers/site.js';
+import { builtSiteWithWidget, ROOT } from '../helpers/site.js';
 import { startImageka, widgetReady } from './browser-support.js';
+
+/** Every page the build makes (one per fragment, index at /), and a missing one for the 404 page. */
+const PATHS = readdirSync(join(ROOT, 'site/pages'))
+  .filter((file) => file.endsWith('.html') && file !== '404.html')
+  .map((file) => (file === 'index.html' ? '/' : `/${file.slice(0, -'.html'.length)}`))
+  .concat('/no-such-page');
 
 let browser: Browser;
 let server: Server;
-let manifest: SiteManifest;
 
 beforeAll(async () => {
   const site = await builtSiteWithWidget();
-  manifest = site.manifest;
+  expect([...Object.keys(site.manifest.pages), '/no-such-page'].sort()).toEqual([...PATHS].sort());
   server = await startImageka({ site: { dir: site.dir } });
   browser = await launchBrowser();
 });
@@ -23,24 +29,26 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('accessibility (axe, inside the widget too)', () => {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    it(`finds no violation on any page in the ${colorScheme} theme`, async () => {
-      const context = await browser.newContext({ colorScheme });
-      const page = await context.newPage();
-      const found: string[] = [];
-      for (const path of [...Object.keys(manifest.pages), '/no-such-page']) {
-        await page.goto(`${server.info.uri}${path}`);
-        expect(await page.evaluate(() => document.documentElement.dataset.theme), path).toBe(colorScheme);
-        if (path === '/') await widgetReady(page);
-        const { violations, passes } = await new AxeBuilder({ page }).analyze();
-        expect(passes.length, path).toBeGreaterThan(10);
-        for (const violation of violations) {
-          found.push(`${path}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-        }
-      }
-      expect(found).toEqual([]);
-      await context.close();
+for (const colorScheme of ['light', 'dark'] as const) {
+  describe(`axe finds no violation in the ${colorScheme} theme (inside the widget too)`, () => {
+    let context: BrowserContext;
+    let page: Page;
+    beforeAll(async () => {
+      context = await browser.newContext({ colorScheme });
+      page = await context.newPage();
     });
-  }
-});
+    afterAll(() => context?.close());
+
+    it.each(PATHS)('on %s', async (path) => {
+      await page.goto(`${server.info.uri}${path}`);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+      if (path === '/') await widgetReady(page);
+      const { violations, passes } = await new AxeBuilder({ page }).analyze();
+      expect(passes.length).toBeGreaterThan(10);
+      const found = violations.map(
+        (violation) => `${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      );
+      expect(found).toEqual([]);
+    });
+  });
+}
