@@ -88,6 +88,18 @@ export function App({ api, theme, lang, host, onTheme, storage, compress }: AppP
     );
   };
 
+  // Only a reload the visitor asked for is announced: a new image alone says nothing to a screen reader.
+  const announceChallenge = useRef(false);
+  const reload = () => {
+    announceChallenge.current = true;
+    loadCaptcha();
+  };
+  useLayoutEffect(() => {
+    if (!challenge || !announceChallenge.current) return;
+    announceChallenge.current = false;
+    announce(strings.status.newCaptcha);
+  }, [challenge]);
+
   const reuse = (picture: Picture) => {
     setPrompt(picture.prompt);
     const ratio = (Object.keys(IMAGE_SIZES) as (keyof typeof IMAGE_SIZES)[]).find(
@@ -142,7 +154,7 @@ export function App({ api, theme, lang, host, onTheme, storage, compress }: AppP
             loading={isCaptchaLoading(state)}
             answer={answer}
             onAnswer={(text) => setTyped({ challenge, text })}
-            onReload={loadCaptcha}
+            onReload={reload}
             onProblem={report}
             invalid={invalid === 'answer'}
             answerRef={refs.answer}

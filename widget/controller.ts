@@ -126,6 +126,7 @@ export function useController(options: ControllerOptions): Controller {
   // A new API address means a new client and session: start over with its captcha.
   useEffect(() => {
     readyAnnounced.current = false;
+    dispatch({ type: 'restart' });
     loadCaptcha();
     return () => {
       captchaCall.current?.abort(UNMOUNT);

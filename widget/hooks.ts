@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 
 /** `Date.now()`, refreshed every second while `active`: for countdowns and elapsed time. */
 export function useNow(active: boolean): number {
@@ -16,7 +16,8 @@ export function useNow(active: boolean): number {
 export function usePrefersDark(): boolean {
   const [query] = useState(() => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined));
   const [dark, setDark] = useState(query?.matches ?? false);
-  useEffect(() => {
+  // Subscribed as the element renders, so no change between render and subscription is missed.
+  useLayoutEffect(() => {
     if (!query) return;
     const update = () => setDark(query.matches);
     query.addEventListener('change', update);

@@ -32,6 +32,7 @@ export type State =
 export type StateName = State['name'];
 
 export type Action =
+  | { type: 'restart' }
   | { type: 'captcha-requested' }
   | { type: 'captcha-loaded'; challenge: CaptchaResponse }
   | { type: 'captcha-failed'; problem: Problem }
@@ -47,6 +48,8 @@ export const initialState: State = { name: 'idle' };
 /** Pure transitions; anything not listed for a state leaves it unchanged (e.g. a late answer). */
 export function reduce(state: State, action: Action): State {
   switch (action.type) {
+    case 'restart':
+      return initialState;
     case 'captcha-requested':
       if (state.name === 'done') return { name: 'done', picture: state.picture };
       if (state.name === 'error') return { name: 'error', problem: state.problem, loading: true };
@@ -54,8 +57,9 @@ export function reduce(state: State, action: Action): State {
     case 'captcha-loaded':
       if (state.name === 'loading-captcha') return { name: 'ready', challenge: action.challenge };
       if (state.name === 'done') return { ...state, challenge: action.challenge };
-      if (state.name === 'error') return { ...state, challenge: action.challenge, loading: false };
-      return state;
+      if (state.name !== 'error') return state;
+      // A captcha that loads settles a captcha problem; a failed generation stays explained.
+      return state.problem.stage === 'captcha' ? { name: 'ready', challenge: action.challenge } : { ...state, challenge: action.challenge, loading: false };
     case 'captcha-failed':
       return state.name === 'generating' ? state : { name: 'error', problem: action.problem, loading: false };
     case 'generate-started':

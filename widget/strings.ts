@@ -49,6 +49,7 @@ const en = {
     generating: 'Creating your image. This can take a minute.',
     done: 'Your image is ready.',
     cancelled: 'Cancelled. Nothing was made.',
+    newCaptcha: 'A new captcha is ready.',
   },
   problems: {
     'captcha-wrong': 'That captcha answer was not right. Here is a new one: try again.',

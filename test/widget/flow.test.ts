@@ -153,6 +153,7 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
     elsewhere.append(first.widget);
     await tick();
     expect(first.$<HTMLTextAreaElement>('#prompt').value).toBe('typed, not sent');
+    await until(() => expect(first.$('.captcha-image img')).not.toBeNull());
     first.widget.remove();
     const second = await readyWidget(api);
     expect(second.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['kept']);
