@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,13 +17,18 @@ export async function buildTestSite(
   options: { widgetFile?: string | null; sourceDir?: string } = {},
 ): Promise<{ dir: string; manifest: SiteManifest }> {
   const dir = await mkdtemp(join(tmpdir(), 'imageka-site-'));
-  const manifest = await buildSite({
-    sourceDir: options.sourceDir ?? join(ROOT, 'site'),
-    outDir: dir,
-    fontsourceDir: FONTSOURCE_DIR,
-    widgetFile: options.widgetFile ?? null,
-  });
-  return { dir, manifest };
+  try {
+    const manifest = await buildSite({
+      sourceDir: options.sourceDir ?? join(ROOT, 'site'),
+      outDir: dir,
+      fontsourceDir: FONTSOURCE_DIR,
+      widgetFile: options.widgetFile ?? null,
+    });
+    return { dir, manifest };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 let withWidget: Promise<{ dir: string; manifest: SiteManifest }> | undefined;

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Server } from '@hapi/hapi';
@@ -15,10 +16,12 @@ const PATHS = readdirSync(join(ROOT, 'site/pages'))
   .concat('/no-such-page');
 
 let browser: Browser;
+let siteDir: string | undefined;
 let server: Server;
 
 beforeAll(async () => {
   const site = await builtSiteWithWidget();
+  siteDir = site.dir;
   expect([...Object.keys(site.manifest.pages), '/no-such-page'].sort()).toEqual([...PATHS].sort());
   server = await startImageka({ site: { dir: site.dir } });
   browser = await launchBrowser();
@@ -27,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  if (siteDir) await rm(siteDir, { recursive: true, force: true });
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {

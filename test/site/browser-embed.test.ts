@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { Server } from '@hapi/hapi';
 import type { IncomingMessage } from 'node:http';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -12,6 +13,7 @@ import { collectErrors, makeImage, startHostPage, startImageka } from './browser
  * different sites (two ports of one host would be the same site and hide cookie trouble).
  */
 let browser: Browser;
+let siteDir: string | undefined;
 let imageka: Server;
 let api: string;
 /** Each generate request's session headers as they reached the server, before hapi reads them. */
@@ -19,6 +21,7 @@ const arrived: { cookie?: string; session?: string }[] = [];
 
 beforeAll(async () => {
   const site = await builtSiteWithWidget();
+  siteDir = site.dir;
   imageka = await startImageka({ site: { dir: site.dir }, crossSite: true });
   api = `http://localhost:${imageka.info.port}`;
   imageka.listener.prependListener('request', (request: IncomingMessage) => {
@@ -32,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await imageka?.stop();
+  if (siteDir) await rm(siteDir, { recursive: true, force: true });
 });
 
 /** The snippet from the Developers page, on an otherwise ordinary page. */

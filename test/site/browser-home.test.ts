@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { Server } from '@hapi/hapi';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +8,14 @@ import { builtSiteWithWidget } from '../helpers/site.js';
 import { collectErrors, makeImage, startImageka, widgetReady } from './browser-support.js';
 
 let browser: Browser;
+let siteDir: string | undefined;
 let server: Server;
 let origin: string;
 let manifest: SiteManifest;
 
 beforeAll(async () => {
   const site = await builtSiteWithWidget();
+  siteDir = site.dir;
   manifest = site.manifest;
   server = await startImageka({ site: { dir: site.dir } });
   origin = server.info.uri;
@@ -22,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  if (siteDir) await rm(siteDir, { recursive: true, force: true });
 });
 
 describe('a visitor on imageka.com', () => {
