@@ -152,6 +152,7 @@ export function App({ api, theme, lang, host, onTheme, storage, compress }: AppP
             client={client}
             challenge={challenge}
             loading={isCaptchaLoading(state)}
+            generating={state.name === 'generating'}
             answer={answer}
             onAnswer={(text) => setTyped({ challenge, text })}
             onReload={reload}

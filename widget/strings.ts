@@ -22,6 +22,7 @@ const en = {
   captchaAlt: 'Captcha: distorted characters to type into the answer field, to show you are a person. Use Listen to hear them instead.',
   captchaLoading: 'Loading a captcha…',
   captchaMissing: 'No captcha yet. Load one with New captcha.',
+  captchaNext: 'A new captcha follows this image.',
   reload: 'New captcha',
   listen: 'Listen',
   listenLabel: 'Listen to the captcha characters',

@@ -7,7 +7,7 @@ export const STYLES = /* css */ `
 :host { display: block; container-type: inline-size; }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
-p, h2, h3, figure, fieldset { margin: 0; padding: 0; border: 0; min-width: 0; }
+p, h2, h3, figure, fieldset, legend { margin: 0; padding: 0; border: 0; min-width: 0; }
 
 .root {
   --accent: var(--imageka-accent, #5438f0);
@@ -83,7 +83,7 @@ textarea { resize: vertical; }
 .segment input { position: absolute; inset: 0; margin: 0; opacity: 0; }
 .segment > span { display: flex; align-items: center; gap: 8px; padding: 7px 13px; font-size: 0.875rem; border: 1px solid var(--border); border-radius: 99px; }
 .segment:hover > span { border-color: var(--hover); }
-.segment :checked + span { background: var(--soft); border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
+.segment :checked + span { color: var(--accent); font-weight: 600; background: var(--soft); border-color: var(--accent); }
 .ratio { border: 1.5px solid; border-radius: 2px; }
 .compact .segments { gap: 2px; padding: 3px; background: var(--field); border: 1px solid var(--border); border-radius: 99px; }
 .compact .segment > span { padding: 6px; border: 0; color: var(--muted); }
@@ -96,9 +96,10 @@ summary::after { content: "+"; color: var(--muted); }
 [open] summary::after { content: "−"; }
 .more-body { gap: 16px; padding: 2px 14px 16px; }
 
-.captcha-row { flex-wrap: nowrap; align-items: stretch; margin-bottom: 12px; }
-.captcha-image { flex: 1; min-width: 0; height: 58px; display: grid; place-items: center; color: #595e6f; background: #fff; border: 1px solid var(--border); border-radius: 12px; overflow: hidden; }
-.captcha-image img { height: 100%; width: auto; max-width: 100%; }
+.captcha-row { flex-wrap: nowrap; align-items: stretch; justify-content: start; margin-bottom: 12px; }
+.captcha-image { flex: 0 1 auto; min-width: 0; height: 58px; aspect-ratio: var(--ratio, 3); display: grid; place-items: center; color: var(--muted); background: var(--field); border: 1px solid var(--border); border-radius: 12px; overflow: hidden; }
+.captcha-image img { width: 100%; height: 100%; background: #fff; }
+.captcha-image span { padding: 0 8px; text-align: center; }
 .captcha-row .button { min-height: 58px; }
 #answer { font-weight: 600; letter-spacing: 0.18em; text-transform: uppercase; }
 .captcha .hint { margin-top: 6px; }
@@ -147,6 +148,10 @@ summary::after { content: "+"; color: var(--muted); }
 .tile-foot .button { width: 32px; min-height: 32px; color: var(--muted); background: none; border: 0; border-radius: 8px; }
 .tile-foot .button:hover { color: var(--text); background: var(--field); }
 
+/* Stacked on a phone, an empty frame need not fill the screen. */
+@container (max-width: 480px) {
+  .placeholder { width: min(100%, 200px * var(--ratio)); }
+}
 @media (prefers-reduced-motion: reduce) {
   * { animation: none !important; transition: none !important; }
 }

@@ -11,6 +11,7 @@ interface Props {
   client: Imageka | undefined;
   challenge: CaptchaResponse | undefined;
   loading: boolean;
+  generating: boolean;
   answer: string;
   onAnswer: (answer: string) => void;
   onReload: () => void;
@@ -20,7 +21,7 @@ interface Props {
 }
 
 /** The challenge as an image and as speech, and the one answer field both lead to. */
-export function CaptchaField({ strings, client, challenge, loading, answer, onAnswer, onReload, onProblem, invalid, answerRef }: Props) {
+export function CaptchaField({ strings, client, challenge, loading, generating, answer, onAnswer, onReload, onProblem, invalid, answerRef }: Props) {
   const [audioFailed, setAudioFailed] = useState(false);
   const player = useRef<{ audio: HTMLAudioElement; url: string; challenge: CaptchaResponse } | undefined>(undefined);
   const fetching = useRef(false);
@@ -62,11 +63,11 @@ export function CaptchaField({ strings, client, challenge, loading, answer, onAn
     <fieldset class="captcha" part="captcha">
       <legend class="label">{strings.captchaLegend}</legend>
       <div class="captcha-row">
-        <div class="captcha-image" part="captcha-image" aria-busy={loading}>
+        <div class="captcha-image" part="captcha-image" aria-busy={loading} style={challenge && { '--ratio': String(challenge.width / challenge.height) }}>
           {challenge ? (
             <img src={challenge.image} width={challenge.width} height={challenge.height} alt={strings.captchaAlt} />
           ) : (
-            <span class="small">{loading ? strings.captchaLoading : strings.captchaMissing}</span>
+            <span class="small">{generating ? strings.captchaNext : loading ? strings.captchaLoading : strings.captchaMissing}</span>
           )}
         </div>
         <button type="button" class="button icon-button" onClick={onReload} aria-label={strings.reload} title={strings.reload}>

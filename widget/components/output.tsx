@@ -32,12 +32,13 @@ export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, anno
         <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} onCancel={onCancel} cancelRef={cancelRef} />
       ) : state.name === 'done' ? (
         <Result strings={strings} picture={state.picture} onReuse={onReuse} announce={announce} />
-      ) : state.name === 'error' ? (
-        <ProblemView strings={strings} problem={state.problem} onRetry={onRetry} />
       ) : (
-        <div class="stage" style={ratioStyle(ratio)}>
-          {strings.placeholder}
-        </div>
+        <>
+          {state.name === 'error' && <ProblemView strings={strings} problem={state.problem} onRetry={onRetry} />}
+          <div class="stage placeholder" style={ratioStyle(ratio)}>
+            {strings.placeholder}
+          </div>
+        </>
       )}
     </section>
   );
