@@ -74,7 +74,8 @@ function widgetBundle(input, output) {
       }),
       minifyWidgetCss(),
       terser({ ecma: 2020, module, toplevel: true, compress: { passes: 3, pure_getters: true }, format: { comments: false } }),
-      reportSize({ budget: 30 * 1024 }),
+      // Preact 11 with hooks is ~5.6 KB and the SDK ~3.8 KB of this; see docs/widget.md.
+      reportSize({ budget: 15 * 1024, ceiling: 22 * 1024 }),
     ],
   };
 }
