@@ -145,7 +145,7 @@ export function App({ api, theme, lang, host, onTheme, storage, compress }: AppP
             }
           }}
         >
-          <PromptField strings={strings} value={prompt} onInput={setPrompt} invalid={invalid === 'prompt'} inputRef={refs.prompt} />
+          <PromptField strings={strings} value={prompt} onInput={(text) => (setPrompt(text), setInvalid(undefined))} invalid={invalid === 'prompt'} inputRef={refs.prompt} />
           <Options strings={strings} values={options} onChange={setOptions} />
           <CaptchaField
             strings={strings}
@@ -154,7 +154,7 @@ export function App({ api, theme, lang, host, onTheme, storage, compress }: AppP
             loading={isCaptchaLoading(state)}
             generating={state.name === 'generating'}
             answer={answer}
-            onAnswer={(text) => setTyped({ challenge, text })}
+            onAnswer={(text) => (setTyped({ challenge, text }), setInvalid(undefined))}
             onReload={reload}
             onProblem={report}
             invalid={invalid === 'answer'}

@@ -86,7 +86,8 @@ export function useController(options: ControllerOptions): Controller {
       .generate({ ...request, captcha: answer }, { signal: call.signal, onProgress: (progress) => dispatch({ type: 'progress', progress }) })
       .then(
         (response) => {
-          if (call.signal.aborted) return;
+          // A Cancel pressed as the image arrived is too late to matter: the image is shown.
+          if (isUnmount(call.signal)) return;
           const picture: Picture = {
             id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
             image: response.image,

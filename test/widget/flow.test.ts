@@ -86,6 +86,7 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
     expect(mounted.$('#prompt-error').textContent).toBe('Describe the image you want first.');
     expect(focused(mounted)).toBe(mounted.$('#prompt'));
     await type(mounted.$('#prompt'), '   a cat   ');
+    expect(mounted.$('#prompt').getAttribute('aria-invalid')).toBe('false');
     mounted.$('button[type=submit]').click();
     await tick();
     expect(mounted.$('#answer').getAttribute('aria-invalid')).toBe('true');
