@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Boom from '@hapi/boom';
 import type { Plugin, ResponseObject, ResponseToolkit, Server } from '@hapi/hapi';
@@ -152,6 +152,7 @@ async function readManifest(dir: string): Promise<SiteManifest> {
 
 /** The built site next to the compiled server (dist/site), when there is one. */
 export function defaultSite(): StaticSiteOptions | false {
-  const dir = resolve(fileURLToPath(new URL('../../site/', import.meta.url)));
+  // Path arithmetic rather than `new URL(…)`: DOM test environments replace the global URL.
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../site');
   return existsSync(join(dir, SITE_MANIFEST)) ? { dir } : false;
 }
