@@ -98,9 +98,9 @@ export const accessLogPlugin: Plugin<AccessLogOptions> = {
     });
     // 'app' is request.log(); 'error' is hapi's report of a handler that threw (a 500).
     server.events.on({ name: 'request', channels: ['app', 'error'] }, (request: Request, event: RequestEvent) => {
-      write({ event: eventName(event.tags), route: request.route.path, method: request.method.toUpperCase(), ...describe(event) });
+      write({ event: eventName(event.tags), route: request.route.path, method: request.method.toUpperCase(), ...safeFields(event) });
     });
-    server.events.on('log', (event) => write({ event: eventName(event.tags), ...describe(event) }));
+    server.events.on('log', (event) => write({ event: eventName(event.tags), ...safeFields(event) }));
   },
 };
 
@@ -131,7 +131,7 @@ const SHAPES = {
 } as const;
 
 /** The loggable part of a log event: an error's shape, or the whitelisted fields of an object. */
-function describe(event: { error?: unknown; data?: unknown }): Record<string, unknown> {
+function safeFields(event: { error?: unknown; data?: unknown }): Record<string, unknown> {
   if (event.error !== undefined) return safeError(event.error);
   const { data } = event;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return {};

@@ -56,10 +56,13 @@ describe('Claim 2: access logs hold only the standard fields and are deleted aft
       await generate(server, cookie, { prompt: SECRET, captcha: 'ACDEH' });
     }
     expect((await server.inject('/policy/throws')).statusCode).toBe(500);
+    server.route({ method: 'GET', path: '/policy/logs', handler: (request) => { request.log(['session', 'error'], `not saved: ${SECRET}`); return 'ok'; } });
+    await server.inject('/policy/logs');
+    server.log(['cache', 'error'], { message: SECRET, code: 'ECONNRESET', detail: 42 });
     await server.stop();
 
     const events = eventLines(await logLines(logDir));
-    expect(events.map((line) => line.event)).toEqual(['start', 'generate-error', 'generate-error', 'internal-error', 'internal-error', 'stop']);
+    expect(events.map((line) => line.event)).toEqual(['start', 'generate-error', 'generate-error', 'internal-error', 'internal-error', 'session-error', 'cache-error', 'stop']);
     for (const line of events) expect(Object.keys(line).every((key) => EVENT_FIELDS.includes(key))).toBe(true);
     expect(events[1]).toMatchObject({ failure: 'error', detail: 'upstream 500 server_error', route: '/api/v1/generate', method: 'POST' });
     // The code held free text, so it was dropped; the class name is kept.
@@ -68,6 +71,9 @@ describe('Claim 2: access logs hold only the standard fields and are deleted aft
     expect(events[3]).toMatchObject({ error: 'Error', status: 500, route: '/api/v1/generate' });
     expect(events[4]).toMatchObject({ error: 'Error', status: 500, route: '/policy/throws' });
     expect((events[4]!.at as string[])[0]).toMatch(/access-logs\.test\.ts:\d+:\d+$/);
+    // Free-text messages are dropped whole; only shaped fields stay.
+    expect(events[5]).toEqual({ time: expect.any(String), event: 'session-error', route: '/policy/logs', method: 'GET' });
+    expect(events[6]).toEqual({ time: expect.any(String), event: 'cache-error', code: 'ECONNRESET' });
     expect(containsText(await allBytes(logDir), SECRET)).toBe(false);
   });
 
