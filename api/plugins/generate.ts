@@ -100,6 +100,8 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
           await untilAborted(slot.ready, disconnected.signal);
           return await produce(body, disconnected.signal, onProgress);
         } catch (error) {
+          // A visitor who left is not a failure; nobody is there to read the answer.
+          if (disconnected.signal.aborted) throw new Boom.Boom('Client closed the request', { statusCode: 499 });
           request.log(['generate', 'error'], describeFailure(error));
           throw providerFailureToBoom(error);
         } finally {
