@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderCaptchaAudio } from '../../../api/captcha/audio.js';
 import { CAPTCHA_ALPHABET, defaultCaptchaMaker } from '../../../api/captcha/maker.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../../api/lib/seeded-random.js';
 
 interface Wav {
   sampleRate: number;

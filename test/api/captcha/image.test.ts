@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { renderCaptchaImage } from '../../../api/captcha/image.js';
 import { defaultCaptchaMaker } from '../../../api/captcha/maker.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../../api/lib/seeded-random.js';
 
 describe('renderCaptchaImage', () => {
   it('returns a real WebP of the size it reports', async () => {
