@@ -115,7 +115,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
         maxAge: 600,
       },
       payload: { maxBytes: options.maxBodyBytes ?? 16 * 1024 },
-      response: { emptyStatusCode: 204 },
+      // No byte ranges: nothing served needs them, and hapi answers a bad Range header with a 416
+      // after onPreResponse, so it would leave without the error `code` every API error carries.
+      response: { emptyStatusCode: 204, ranges: false },
       // Only routes that opt in load the session: pages and health never wait on (or fail with) its store.
       plugins: { yar: { skip: true } },
     },
