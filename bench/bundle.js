@@ -42,8 +42,60 @@ async function preactAlone() {
   return output[0].code;
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** One source map segment's fields (base64 VLQ). */
+function decodeSegment(text) {
+  const fields = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of text) {
+    const digit = BASE64.indexOf(char);
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+    } else {
+      fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return fields;
+}
+
+/** Where the minified bytes come from, by the source map: Preact, the SDK, the widget's styles, the rest of the widget. */
+export function composition(code, map) {
+  const groups = { preact: 0, sdk: 0, 'widget styles': 0, 'widget code': 0, unmapped: 0 };
+  const group = (source) => {
+    if (source === undefined) return 'unmapped';
+    if (source.includes('node_modules/preact/')) return 'preact';
+    if (source.includes('/sdk/')) return 'sdk';
+    return source.endsWith('/styles.ts') ? 'widget styles' : 'widget code';
+  };
+  const lines = code.split('\n');
+  let sourceIndex = 0;
+  map.mappings.split(';').forEach((line, lineNumber) => {
+    const length = Buffer.byteLength(lines[lineNumber] ?? '');
+    let column = 0;
+    const spans = [];
+    for (const segment of line.split(',').filter(Boolean)) {
+      const [columnDelta, sourceDelta] = decodeSegment(segment);
+      column += columnDelta;
+      if (sourceDelta !== undefined) sourceIndex += sourceDelta;
+      spans.push({ column, source: sourceDelta === undefined ? undefined : map.sources[sourceIndex] });
+    }
+    // Columns count UTF-16 units; the bundle is ASCII apart from a few strings, close enough for a breakdown.
+    spans.forEach((span, i) => (groups[group(span.source)] += (spans[i + 1]?.column ?? length) - span.column));
+    if (spans.length === 0) groups.unmapped += length;
+    else groups.unmapped += spans[0].column;
+  });
+  return groups;
+}
+
 export async function measureBundle() {
   const preact = sizes(await preactAlone());
   if (!existsSync(WIDGET)) return { widget: null, preact };
-  return { widget: sizes(await readFile(WIDGET, 'utf8')), preact };
+  const code = await readFile(WIDGET, 'utf8');
+  const map = existsSync(`${WIDGET}.map`) ? JSON.parse(await readFile(`${WIDGET}.map`, 'utf8')) : null;
+  return { widget: sizes(code), preact, widgetComposition: map ? composition(code, map) : null };
 }

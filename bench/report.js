@@ -22,6 +22,10 @@ export function rows(results) {
   if (bundle?.widget) {
     const { widget, preact } = bundle;
     out.push(['widget.js min / gzip / brotli', `${kib(widget.minified)} / ${kib(widget.gzip)} / ${kib(widget.brotli)}`, `preact ${kib(preact.minified)} / ${kib(preact.gzip)} / ${kib(preact.brotli)}`, `${(widget.gzip / preact.gzip).toFixed(1)}× gzip`]);
+    if (bundle.widgetComposition) {
+      const parts = Object.entries(bundle.widgetComposition).filter(([, bytes]) => bytes > 0);
+      out.push(['  made of (minified)', parts.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', '), '', '']);
+    }
   } else {
     out.push(['widget.js', ...na(bundle?.error ?? 'n/a (not built)')]);
   }
