@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { minifyWidgetCss, reportSize } from './widget/rollup-plugins.js';
+import { browserSdk, minifyWidgetCss, reportSize } from './widget/rollup-plugins.js';
 
 /**
  * Bundles, one entry per output. `npm run build` runs `tsc -p tsconfig.build.json` first, which
@@ -66,6 +66,7 @@ function widgetBundle(input, output) {
     input,
     output: { sourcemap: true, ...output },
     plugins: [
+      browserSdk(),
       nodeResolve({ browser: true }),
       typescript({
         tsconfig: './tsconfig.json',

@@ -1,4 +1,25 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+
+/**
+ * Gives the widget bundle the browser variant of an SDK module: an import of `./x.js` inside
+ * sdk/ resolves to `sdk/x.browser.ts` when that file exists (what a package.json "browser" field
+ * does for published packages). Node-only code, such as the cookie jar, then stays out of the
+ * bundle; the SDK's own tests and its npm build use the full modules.
+ * @returns {import('rollup').Plugin}
+ */
+export function browserSdk() {
+  return {
+    name: 'imageka-browser-sdk',
+    resolveId(source, importer) {
+      if (!importer || !/[\\/]sdk[\\/][\w-]+\.ts$/.test(importer)) return null;
+      const match = /^\.\/([\w-]+)\.js$/.exec(source);
+      const browser = match && join(dirname(importer), `${match[1]}.browser.ts`);
+      return browser && existsSync(browser) ? browser : null;
+    },
+  };
+}
 
 /**
  * Strips comments and layout whitespace from the CSS template in widget/styles.ts, so the source
