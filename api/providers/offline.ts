@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { seededRandom } from '../lib/seeded-random.js';
 import type { GenerateInput, GeneratedImage, ImageProvider } from './types.js';
 
 /**
@@ -21,7 +22,7 @@ export function createOfflineProvider(): ImageProvider {
 }
 
 function paintScene({ prompt, negativePrompt = '', seed, width, height }: GenerateInput): string {
-  const random = seededRandom(`${seed}\u0000${prompt}\u0000${negativePrompt}`);
+  const random = randomFrom(`${seed}\u0000${prompt}\u0000${negativePrompt}`);
   const hue = Math.floor(random() * 360);
   const sky = [hsl(hue, 70, 78), hsl(hue + 40 + random() * 60, 65, 55)];
   const sun = { x: width * (0.15 + random() * 0.7), y: height * (0.15 + random() * 0.3), r: Math.min(width, height) * (0.06 + random() * 0.1) };
@@ -85,14 +86,7 @@ function hsl(hue: number, saturation: number, lightness: number): string {
   return `hsl(${Math.round(hue) % 360},${saturation}%,${lightness}%)`;
 }
 
-/** A small deterministic PRNG (mulberry32) seeded from a SHA-256 of the inputs. */
-function seededRandom(key: string): () => number {
-  let state = createHash('sha256').update(key).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Deterministic randomness seeded from a SHA-256 of the inputs. */
+function randomFrom(key: string): () => number {
+  return seededRandom(createHash('sha256').update(key).digest().readUInt32LE(0));
 }

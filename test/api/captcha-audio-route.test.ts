@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderCaptchaAudio } from '../../api/captcha/audio.js';
 import { decodeWav } from '../../api/captcha/wav.js';
-import { seededRandom } from './captcha/seeded-random.js';
+import { seededRandom } from '../../api/lib/seeded-random.js';
 import { fixedCaptcha, generate, issueCaptcha, testServer } from '../helpers/server.js';
 
 const speakSeeded = (answer: string) => renderCaptchaAudio(answer, seededRandom(7));
