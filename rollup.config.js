@@ -56,6 +56,9 @@ const sdkCommonJs = {
 /**
  * The widget, Preact and the SDK in one file each: `widget.js` for a classic `<script async>`,
  * `widget.mjs` for `import`. Compiled from source (not from tsc's output) with the root tsconfig.
+ * The .tsx files ask for the classic JSX runtime (`@jsxRuntime classic`, `@jsx h`): `h(type,
+ * props, ...children)` calls carry no `children:` keys or arrays and need no jsx-runtime module,
+ * about 0.2 KB gzip less than the automatic runtime, and tests compile them the same way.
  * @param {string} input
  * @param {import('rollup').OutputOptions} output
  * @returns {import('rollup').RollupOptions}

@@ -1,3 +1,8 @@
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ */
+import { h } from 'preact';
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { IMAGE_SIZES, type CaptchaResponse } from '../sdk/types.js';
 import { CaptchaField } from './components/captcha.js';

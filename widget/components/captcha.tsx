@@ -1,4 +1,8 @@
-import type { Ref } from 'preact';
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ */
+import { h, type Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Imageka } from '../../sdk/index.js';
 import type { CaptchaResponse } from '../../sdk/types.js';

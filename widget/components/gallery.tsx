@@ -1,3 +1,8 @@
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ */
+import { h } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { Picture } from '../state.js';
 import type { Strings } from '../strings.js';

@@ -1,3 +1,9 @@
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ * @jsxFrag Fragment
+ */
+import { Fragment, h } from 'preact';
 import { IMAGE_SIZES, NEGATIVE_PROMPT_MAX_LENGTH, SEED_MAX, type AspectRatio } from '../../sdk/types.js';
 import type { Strings } from '../strings.js';
 import { Segmented } from './segmented.js';

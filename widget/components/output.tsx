@@ -1,4 +1,9 @@
-import type { Ref } from 'preact';
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ * @jsxFrag Fragment
+ */
+import { Fragment, h, type Ref } from 'preact';
 import { useState } from 'preact/hooks';
 import type { GenerateProgress } from '../../sdk/types.js';
 import { useNow } from '../hooks.js';

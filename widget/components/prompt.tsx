@@ -1,4 +1,8 @@
-import type { Ref } from 'preact';
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ */
+import { h, type Ref } from 'preact';
 import { PROMPT_MAX_LENGTH } from '../../sdk/types.js';
 import type { Strings } from '../strings.js';
 

@@ -1,4 +1,8 @@
-import type { ComponentChildren } from 'preact';
+/**
+ * @jsxRuntime classic
+ * @jsx h
+ */
+import { h, type ComponentChildren } from 'preact';
 
 export interface Choice<T extends string> {
   value: T;
