@@ -22,8 +22,8 @@ export function browserSdk() {
 }
 
 /**
- * Strips comments and layout whitespace from the CSS template in widget/styles.ts, so the source
- * stays readable and the bundle small. Only whitespace that CSS never needs is removed.
+ * Minifies the CSS template in widget/styles.ts at build time, so the source stays readable and
+ * the bundle small.
  * @returns {import('rollup').Plugin}
  */
 export function minifyWidgetCss() {
@@ -31,20 +31,32 @@ export function minifyWidgetCss() {
     name: 'imageka-minify-widget-css',
     transform(code, id) {
       if (!/[\\/]widget[\\/]styles\.ts$/.test(id)) return null;
-      const minified = code.replace(/\/\* css \*\/ `([^`]*)`/, (_match, css) => {
-        const compact = css
-          .replace(/\/\*[\s\S]*?\*\//g, '')
-          .replace(/\s+/g, ' ')
-          .replace(/\s*([{};,>])\s*/g, '$1')
-          .replace(/:\s+/g, ':')
-          .replace(/;}/g, '}')
-          .trim();
-        return '`' + compact + '`';
-      });
+      const minified = code.replace(/\/\* css \*\/ `([^`]*)`/, (_match, css) => '`' + minifyCss(css) + '`');
       if (minified === code) this.error('widget/styles.ts: the /* css */ template was not found.');
       return { code: minified, map: null };
     },
   };
+}
+
+/**
+ * Removes comments, whitespace CSS never needs and leading zeros, and shortens the stylesheet's
+ * own custom properties (those it declares, except the public `--imageka-*`). Properties that
+ * the components set, such as `--ratio`, are only read here, so they keep their names.
+ * @param {string} css
+ * @returns {string}
+ */
+export function minifyCss(css) {
+  const compact = css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>]|!important)\s*/g, '$1')
+    .replace(/:\s+/g, ':')
+    .replace(/;}/g, '}')
+    .replace(/([\s:,(-])0\.(\d)/g, '$1.$2')
+    .trim();
+  const own = [...new Set([...compact.matchAll(/[{;](--[\w-]+):/g)].map(([, name]) => name))].filter((name) => !name.startsWith('--imageka-'));
+  const short = new Map(own.map((name, index) => [name, `--${(index + 10).toString(36)}`]));
+  return compact.replace(/--[\w-]+/g, (name) => short.get(name) ?? name);
 }
 
 /**
