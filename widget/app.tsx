@@ -176,7 +176,7 @@ export function App({ api, theme, lang, host, onTheme, storage, compress }: AppP
             >
               {strings.generate}
             </button>
-            <p class="hint center">{strings.shortcut}</p>
+            <p class="hint">{strings.shortcut}</p>
           </div>
         </form>
         <Output

@@ -84,7 +84,6 @@ textarea { resize: vertical; }
 .segment > span { display: flex; align-items: center; gap: 8px; padding: 7px 13px; font-size: 0.875rem; border: 1px solid var(--border); border-radius: 99px; }
 .segment:hover > span { border-color: var(--hover); }
 .segment :checked + span { color: var(--accent); font-weight: 600; background: var(--soft); border-color: var(--accent); }
-.ratio { border: 1.5px solid; border-radius: 2px; }
 .compact .segments { gap: 2px; padding: 3px; background: var(--field); border: 1px solid var(--border); border-radius: 99px; }
 .compact .segment > span { padding: 6px; border: 0; color: var(--muted); }
 .compact .segment :checked + span { color: var(--text); background: var(--surface); box-shadow: 0 1px 3px #0003; }

@@ -30,7 +30,7 @@ interface Props {
 export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, announce, headingRef, cancelRef }: Props) {
   return (
     <section class="output" part="output" aria-labelledby="output-heading">
-      <h3 id="output-heading" class="output-heading" ref={headingRef} tabIndex={-1}>
+      <h3 id="output-heading" ref={headingRef} tabIndex={-1}>
         {strings.resultHeading}
       </h3>
       {state.name === 'generating' ? (
@@ -145,7 +145,7 @@ function ProblemView({ strings, problem, onRetry }: { strings: Strings; problem:
       <p role="alert">{problem.detail ?? strings.problems[problem.kind]}</p>
       {wait > 0 ? (
         // Outside the alert: a countdown read out every second would drown everything else.
-        <p class="countdown tabular">{strings.waitFor(strings.duration(wait))}</p>
+        <p class="countdown">{strings.waitFor(strings.duration(wait))}</p>
       ) : (
         problem.stage === 'captcha' && (
           <button type="button" class="button" onClick={onRetry}>

@@ -24,7 +24,7 @@ interface Props<T extends string> {
 /** A row of native radio buttons: arrow keys, labels and the group name come with them. */
 export function Segmented<T extends string>({ name, legend, choices, value, onChange, iconOnly, part }: Props<T>) {
   return (
-    <fieldset class={iconOnly ? 'segmented compact' : 'segmented'} part={part}>
+    <fieldset class={iconOnly ? 'compact' : undefined} part={part}>
       <legend class={iconOnly ? 'sr-only' : 'label'}>{legend}</legend>
       <div class="segments">
         {choices.map((choice) => (
