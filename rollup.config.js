@@ -80,8 +80,10 @@ function widgetBundle(input, output) {
       // ascii_only: `…` and `−` become escapes, so a host that serves widget.js without a charset
       // on a non-UTF-8 page shows them right (and gzip happens to like the escapes better).
       terser({ ecma: 2020, module, toplevel: true, compress: { passes: 3, pure_getters: true }, format: { comments: false, ascii_only: true } }),
-      // Preact 10 with hooks is ~5.3 KB and the SDK ~3.1 KB of this; see docs/widget.md.
-      reportSize({ budget: 15 * 1024, ceiling: 22 * 1024 }),
+      // Of ~19.6 KB gzip, Preact 10 with hooks is ~4.9 KB, the SDK ~3.1 KB, the stylesheet ~2.4 KB
+      // and the strings ~1.4 KB (docs/widget.md). The issue's 15 KB budget warns; the ceiling sits
+      // just above today's size, so any growth fails the build until it is paid for elsewhere.
+      reportSize({ budget: 15 * 1024, ceiling: 20 * 1024 }),
     ],
   };
 }
