@@ -63,6 +63,8 @@ async function withSite(measure) {
 }
 
 const startedAt = new Date().toISOString();
+// Other work on the machine skews every figure; the load average says how busy it was.
+const loadBefore = os.loadavg()[0];
 const results = {
   api: await step('captcha and generate against the bare route', measureApi),
   memory: await step(`memory over ${settings.sessions} captcha sessions`, () => measureMemory({ sessions: settings.sessions })),
@@ -71,12 +73,20 @@ const results = {
   lighthouse: await step('Lighthouse', () => withSite(measureLighthouse)),
 };
 const targets = checkTargets(results);
-const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` };
+const machine = {
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.availableParallelism(),
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  platform: `${os.platform()} ${os.release()}`,
+  loadAverage: { before: loadBefore, after: os.loadavg()[0] },
+};
 
 await mkdir(RESULTS, { recursive: true });
 await writeFile(`${RESULTS}latest.json`, `${JSON.stringify({ startedAt, machine, settings, results, targets }, null, 2)}\n`);
 
-console.log(`\nIMAGEKA bench, ${startedAt}, Node ${machine.node}, ${machine.cores} × ${machine.cpu}\n`);
+console.log(`\nIMAGEKA bench, ${startedAt}, Node ${machine.node}, ${machine.cores} × ${machine.cpu}`);
+console.log(`load average (1 min) ${loadBefore.toFixed(2)} before, ${machine.loadAverage.after.toFixed(2)} after\n`);
 console.log(table(['measurement', 'value', 'reference', 'ratio'], rows(results)));
 console.log(`\n${table(['target', 'measured', 'result'], targets.map((t) => [t.target, t.shown, t.pass === null ? 'n/a' : t.pass ? 'pass' : 'MISS']))}`);
 console.log('\nwritten to bench/results/latest.json');
