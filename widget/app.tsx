@@ -2,9 +2,9 @@
  * @jsxRuntime classic
  * @jsx h
  */
-import { h } from 'preact';
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Component, createRef, h } from 'preact';
 import { IMAGE_SIZES, type CaptchaResponse } from '../sdk/types.js';
+import { CaptchaAudio } from './audio.js';
 import { CaptchaField } from './components/captcha.js';
 import { Gallery } from './components/gallery.js';
 import { Icon } from './components/icon.js';
@@ -12,11 +12,11 @@ import { Options, type OptionValues } from './components/options.js';
 import { Output } from './components/output.js';
 import { PromptField } from './components/prompt.js';
 import { Segmented } from './components/segmented.js';
-import { useController } from './controller.js';
+import { Controller, type ControllerHost } from './controller.js';
 import { emitterFor } from './events.js';
-import { usePrefersDark } from './hooks.js';
-import { focusTarget } from './problems.js';
-import { challengeOf, isCaptchaLoading, type Picture, type StateName } from './state.js';
+import { copyImage } from './image.js';
+import { focusTarget, problemOf } from './problems.js';
+import { challengeOf, isCaptchaLoading, type Picture, type State } from './state.js';
 import { History, THEMES, type Compressor, type ThemeChoice } from './storage.js';
 import { stringsFor } from './strings.js';
 
@@ -32,192 +32,293 @@ export interface AppProps {
 }
 
 type Invalid = 'prompt' | 'answer' | undefined;
+
+interface AppState {
+  widget: State;
+  /** The text of the aria-live region. */
+  announcement: string;
+  pictures: Picture[];
+  /** What the last save to history had to say (storage full). */
+  notice: string;
+  prompt: string;
+  options: OptionValues;
+  /** An answer belongs to one challenge: a spent challenge's answer means nothing for the next. */
+  typed: { challenge?: CaptchaResponse; text: string };
+  invalid: Invalid;
+  confirming: boolean;
+  /** The challenge whose spoken version could not be played. */
+  audioFailedFor?: CaptchaResponse;
+  /** The picture that could not be copied to the clipboard. */
+  copyFailedFor?: Picture;
+}
 const THEME_ICONS = { auto: 'auto', light: 'sun', dark: 'moon' } as const;
 
-export function App({ api, theme, lang, host, onTheme, storage, compress }: AppProps) {
-  const strings = stringsFor(lang);
-  const emit = useMemo(() => emitterFor(host), [host]);
-  const [announcement, announce] = useState('');
-  const history = useMemo(() => new History(storage, compress), [storage, compress]);
-  const [pictures, setPictures] = useState(() => history.list());
-  const [notice, setNotice] = useState('');
-  const { state, client, loadCaptcha, generate, cancel, report } = useController({
-    api,
-    strings,
-    emit,
-    announce,
+/**
+ * The whole widget. One class holds all state (the request flow lives in Controller); the parts
+ * below it are plain functions of their props, so the bundle needs no hooks.
+ */
+export class App extends Component<AppProps, AppState> {
+  readonly #history = new History(this.props.storage, this.props.compress);
+  readonly #emit = emitterFor(this.props.host);
+  readonly #audio = new CaptchaAudio();
+  readonly #dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  readonly #refs = {
+    prompt: createRef<HTMLTextAreaElement>(),
+    answer: createRef<HTMLInputElement>(),
+    generate: createRef<HTMLButtonElement>(),
+    cancel: createRef<HTMLButtonElement>(),
+    output: createRef<HTMLHeadingElement>(),
+    gallery: createRef<HTMLHeadingElement>(),
+  };
+  #controller = new Controller(this.props.api, () => this.#controllerHost());
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  /** Only a reload the visitor asked for is announced: a new image alone says nothing to a screen reader. */
+  #announceChallenge = false;
+
+  override state: AppState = {
+    widget: this.#controller.state,
+    announcement: '',
+    pictures: this.#history.list(),
+    notice: '',
+    prompt: '',
+    options: { ratio: '1:1', negativePrompt: '', seed: '' },
+    typed: { text: '' },
+    invalid: undefined,
+    confirming: false,
+  };
+
+  override componentDidMount(): void {
+    this.#dark?.addEventListener('change', this.#rerender);
+    this.#controller.start();
+  }
+
+  override componentWillUnmount(): void {
+    this.#dark?.removeEventListener('change', this.#rerender);
+    this.#controller.stop();
+    this.#audio.drop();
+    clearInterval(this.#ticker);
+  }
+
+  override componentDidUpdate(previousProps: AppProps, previous: AppState): void {
+    // A new API address means a new client and session: start over with its captcha.
+    if (previousProps.api !== this.props.api) {
+      this.#controller.stop();
+      this.#controller = new Controller(this.props.api, () => this.#controllerHost());
+      this.#controller.start();
+    }
+    const { widget } = this.state;
+    const challenge = challengeOf(widget);
+    if (challenge !== challengeOf(previous.widget)) {
+      this.#audio.drop();
+      if (challenge && this.#announceChallenge) {
+        this.#announceChallenge = false;
+        this.#announce(this.#strings().status.newCaptcha);
+      }
+    }
+    this.#focusAfterGeneration(previous.widget);
+    // Elapsed time and countdowns tick once a second, only while there is one to show.
+    const ticking = widget.name === 'generating' || (widget.name === 'error' && widget.problem.retryAt !== undefined);
+    if (ticking && !this.#ticker) this.#ticker = setInterval(this.#rerender, 1000);
+    if (!ticking && this.#ticker) this.#ticker = void clearInterval(this.#ticker);
+  }
+
+  /**
+   * Moves focus only as a consequence of the visitor's own Generate or Cancel: never on page
+   * load, where a guest widget must not steal focus from its host. Runs as the change renders,
+   * before anything else can steal it.
+   */
+  #focusAfterGeneration(previous: State): void {
+    const { widget } = this.state;
+    if (widget.name === previous.name || (widget.name !== 'generating' && previous.name !== 'generating')) return;
+    const refs = this.#refs;
+    const target =
+      widget.name === 'generating' ? refs.cancel : widget.name === 'done' ? refs.output : widget.name === 'error' ? refs[focusTarget(widget.problem)] : refs.generate;
+    target.current?.focus();
+  }
+
+  #strings = () => stringsFor(this.props.lang);
+  #rerender = () => this.forceUpdate();
+  #announce = (announcement: string) => this.setState({ announcement });
+
+  #controllerHost = (): ControllerHost => ({
+    strings: this.#strings(),
+    emit: this.#emit,
+    announce: this.#announce,
+    onState: (widget) => this.setState({ widget }),
     onPicture: (picture) =>
-      void history.add(picture).then(({ items, evicted, saved }) => {
-        setPictures(items);
-        setNotice(!saved ? strings.notSaved : evicted > 0 ? strings.evicted(evicted) : '');
+      void this.#history.add(picture).then(({ items, evicted, saved }) => {
+        const strings = this.#strings();
+        this.setState({ pictures: items, notice: !saved ? strings.notSaved : evicted > 0 ? strings.evicted(evicted) : '' });
       }),
   });
 
-  const [prompt, setPrompt] = useState('');
-  const [options, setOptions] = useState<OptionValues>({ ratio: '1:1', negativePrompt: '', seed: '' });
-  // An answer belongs to one challenge: a spent challenge's answer means nothing for the next.
-  const [typed, setTyped] = useState<{ challenge?: CaptchaResponse; text: string }>({ text: '' });
-  const [invalid, setInvalid] = useState<Invalid>();
-  const refs = {
-    prompt: useRef<HTMLTextAreaElement>(null),
-    answer: useRef<HTMLInputElement>(null),
-    generate: useRef<HTMLButtonElement>(null),
-    cancel: useRef<HTMLButtonElement>(null),
-    output: useRef<HTMLHeadingElement>(null),
-  };
-
-  const challenge = challengeOf(state);
-  const answer = typed.challenge === challenge ? typed.text : '';
-  const waiting = state.name === 'error' && state.problem.retryAt !== undefined;
-  const canGenerate = challenge !== undefined && !waiting;
-
-  useFocusAfterGeneration(state.name, () => {
-    if (state.name === 'generating') return refs.cancel.current;
-    if (state.name === 'done') return refs.output.current;
-    if (state.name === 'error') return refs[focusTarget(state.problem)].current;
-    return refs.generate.current;
-  });
-
-  const submit = () => {
-    if (!canGenerate || state.name === 'generating') return;
+  #submit = () => {
+    const { widget, prompt, options } = this.state;
+    const answer = this.#answer().trim();
+    if (!this.#canGenerate() || widget.name === 'generating') return;
     const text = prompt.trim();
     // The API checks the seed too; an out-of-range one comes back as its own message.
     const seed = options.seed.trim();
-    const missing: Invalid = text === '' ? 'prompt' : answer.trim() === '' ? 'answer' : undefined;
-    setInvalid(missing);
-    if (missing) return refs[missing].current?.focus();
+    const invalid: Invalid = text === '' ? 'prompt' : answer === '' ? 'answer' : undefined;
+    this.setState({ invalid });
+    if (invalid) return this.#refs[invalid].current?.focus();
     const negativePrompt = options.negativePrompt.trim();
-    generate(
+    this.#controller.generate(
       { prompt: text, ...IMAGE_SIZES[options.ratio], ...(negativePrompt ? { negativePrompt } : {}), ...(seed ? { seed: Number(seed) } : {}) },
-      answer.trim(),
+      answer,
     );
   };
 
-  // Only a reload the visitor asked for is announced: a new image alone says nothing to a screen reader.
-  const announceChallenge = useRef(false);
-  const reload = () => {
-    announceChallenge.current = true;
-    loadCaptcha();
-  };
-  useLayoutEffect(() => {
-    if (!challenge || !announceChallenge.current) return;
-    announceChallenge.current = false;
-    announce(strings.status.newCaptcha);
-  }, [challenge]);
+  #answer(): string {
+    const { typed, widget } = this.state;
+    return typed.challenge === challengeOf(widget) ? typed.text : '';
+  }
 
-  const reuse = (picture: Picture) => {
-    setPrompt(picture.prompt);
+  #canGenerate(): boolean {
+    const { widget } = this.state;
+    return challengeOf(widget) !== undefined && !(widget.name === 'error' && widget.problem.retryAt !== undefined);
+  }
+
+  #reload = () => {
+    this.#announceChallenge = true;
+    this.#controller.loadCaptcha();
+  };
+
+  #listen = () => {
+    // The visitor types while listening, so the answer field keeps (or gets) the focus.
+    this.#refs.answer.current?.focus();
+    const { client } = this.#controller;
+    const challenge = challengeOf(this.state.widget);
+    if (!client || !challenge) return;
+    this.#audio.play(client, challenge).then(
+      () => this.setState({ audioFailedFor: undefined }),
+      (error: unknown) => {
+        this.setState({ audioFailedFor: challenge });
+        this.#controller.report(problemOf(error, 'audio'));
+      },
+    );
+  };
+
+  #copy = (picture: Picture) =>
+    copyImage(picture.image).then(
+      () => this.#announce(this.#strings().copied),
+      () => this.setState({ copyFailedFor: picture }),
+    );
+
+  #reuse = (picture: Picture) => {
+    const { options } = this.state;
     const ratio = (Object.keys(IMAGE_SIZES) as (keyof typeof IMAGE_SIZES)[]).find(
       (key) => IMAGE_SIZES[key].width === picture.width && IMAGE_SIZES[key].height === picture.height,
     );
-    setOptions({ ...options, ratio: ratio ?? options.ratio, negativePrompt: picture.negativePrompt ?? '' });
-    refs.prompt.current?.focus();
+    this.setState({ prompt: picture.prompt, options: { ...options, ratio: ratio ?? options.ratio, negativePrompt: picture.negativePrompt ?? '' } });
+    this.#refs.prompt.current?.focus();
   };
 
-  const prefersDark = usePrefersDark();
-  const resolved = theme === 'auto' ? (prefersDark ? 'dark' : 'light') : theme;
-  const size = IMAGE_SIZES[options.ratio];
-  return (
-    <div class="root" part="root" data-theme={resolved} data-state={state.name} lang={lang}>
-      <header class="header" part="header">
-        <div>
-          <h2 class="title">{strings.title}</h2>
-          <p class="muted small">{strings.subtitle}</p>
-        </div>
-        <Segmented
-          name="theme"
-          part="theme-switch"
-          legend={strings.themeLegend}
-          iconOnly
-          value={theme}
-          onChange={onTheme}
-          choices={THEMES.map((choice) => ({ value: choice, label: strings.themes[choice], icon: <Icon name={THEME_ICONS[choice]} /> }))}
-        />
-      </header>
-      <div class="columns">
-        <form
-          class="form"
-          part="form"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+  /** A deleted item takes its focused button with it: the heading is the stable place to land. */
+  #removed(pictures: Picture[]): void {
+    this.setState({ pictures, confirming: false });
+    this.#refs.gallery.current?.focus();
+  }
+
+  override render({ theme, lang, onTheme }: AppProps, { widget: state, prompt, options, invalid, pictures, notice, announcement, confirming }: AppState) {
+    const strings = this.#strings();
+    const refs = this.#refs;
+    const challenge = challengeOf(state);
+    const resolved = theme === 'auto' ? (this.#dark?.matches ? 'dark' : 'light') : theme;
+    const size = IMAGE_SIZES[options.ratio];
+    const submit = this.#submit;
+    return (
+      <div class="root" part="root" data-theme={resolved} data-state={state.name} lang={lang}>
+        <header class="header" part="header">
+          <div>
+            <h2 class="title">{strings.title}</h2>
+            <p class="muted small">{strings.subtitle}</p>
+          </div>
+          <Segmented
+            name="theme"
+            part="theme-switch"
+            legend={strings.themeLegend}
+            iconOnly
+            value={theme}
+            onChange={onTheme}
+            choices={THEMES.map((choice) => ({ value: choice, label: strings.themes[choice], icon: <Icon name={THEME_ICONS[choice]} /> }))}
+          />
+        </header>
+        <div class="columns">
+          <form
+            class="form"
+            part="form"
+            noValidate
+            onSubmit={(event) => {
               event.preventDefault();
               submit();
-            }
-          }}
-        >
-          <PromptField strings={strings} value={prompt} onInput={(text) => (setPrompt(text), setInvalid(undefined))} invalid={invalid === 'prompt'} inputRef={refs.prompt} />
-          <Options strings={strings} values={options} onChange={setOptions} />
-          <CaptchaField
+            }}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+                event.preventDefault();
+                submit();
+              }
+            }}
+          >
+            <PromptField strings={strings} value={prompt} onInput={(text) => this.setState({ prompt: text, invalid: undefined })} invalid={invalid === 'prompt'} inputRef={refs.prompt} />
+            <Options strings={strings} values={options} onChange={(values) => this.setState({ options: values })} />
+            <CaptchaField
+              strings={strings}
+              challenge={challenge}
+              loading={isCaptchaLoading(state)}
+              generating={state.name === 'generating'}
+              answer={this.#answer()}
+              onAnswer={(text) => this.setState({ typed: { challenge, text }, invalid: undefined })}
+              onReload={this.#reload}
+              onListen={this.#listen}
+              audioFailed={challenge !== undefined && this.state.audioFailedFor === challenge}
+              invalid={invalid === 'answer'}
+              answerRef={refs.answer}
+            />
+            <div class="submit">
+              <button
+                type="submit"
+                class="button primary large"
+                part="generate"
+                ref={refs.generate}
+                disabled={state.name === 'generating'}
+                aria-disabled={!this.#canGenerate()}
+              >
+                {strings.generate}
+              </button>
+              <p class="hint">{strings.shortcut}</p>
+            </div>
+          </form>
+          <Output
+            state={state}
             strings={strings}
-            client={client}
-            challenge={challenge}
-            loading={isCaptchaLoading(state)}
-            generating={state.name === 'generating'}
-            answer={answer}
-            onAnswer={(text) => (setTyped({ challenge, text }), setInvalid(undefined))}
-            onReload={reload}
-            onProblem={report}
-            invalid={invalid === 'answer'}
-            answerRef={refs.answer}
+            ratio={size.width / size.height}
+            onCancel={this.#controller.cancel}
+            onReuse={this.#reuse}
+            onRetry={this.#controller.loadCaptcha}
+            onCopy={this.#copy}
+            copyFailed={state.name === 'done' && this.state.copyFailedFor === state.picture}
+            now={Date.now()}
+            headingRef={refs.output}
+            cancelRef={refs.cancel}
           />
-          <div class="submit">
-            <button
-              type="submit"
-              class="button primary large"
-              part="generate"
-              ref={refs.generate}
-              disabled={state.name === 'generating'}
-              aria-disabled={!canGenerate}
-            >
-              {strings.generate}
-            </button>
-            <p class="hint">{strings.shortcut}</p>
-          </div>
-        </form>
-        <Output
-          state={state}
+        </div>
+        <Gallery
           strings={strings}
-          ratio={size.width / size.height}
-          onCancel={cancel}
-          onReuse={reuse}
-          onRetry={loadCaptcha}
-          announce={announce}
-          headingRef={refs.output}
-          cancelRef={refs.cancel}
+          lang={lang}
+          items={pictures}
+          notice={notice}
+          onRemove={(id) => this.#removed(this.#history.remove(id))}
+          onClear={() => this.#removed(this.#history.clear())}
+          onReuse={this.#reuse}
+          confirming={confirming}
+          onConfirming={(value) => this.setState({ confirming: value })}
+          headingRef={refs.gallery}
         />
+        <p class="sr-only" aria-live="polite">
+          {announcement}
+        </p>
       </div>
-      <Gallery
-        strings={strings}
-        lang={lang}
-        items={pictures}
-        notice={notice}
-        onRemove={(id) => setPictures(history.remove(id))}
-        onClear={() => setPictures(history.clear())}
-        onReuse={reuse}
-      />
-      <p class="sr-only" aria-live="polite">
-        {announcement}
-      </p>
-    </div>
-  );
-}
-
-/**
- * Moves focus only as a consequence of the visitor's own Generate or Cancel: never on page load,
- * where a guest widget must not steal focus from its host.
- */
-function useFocusAfterGeneration(name: StateName, target: () => HTMLElement | null): void {
-  const previous = useRef(name);
-  // Layout effect: focus moves in the same task as the change, before anything else can steal it.
-  useLayoutEffect(() => {
-    const was = previous.current;
-    previous.current = name;
-    if (name === was || (name !== 'generating' && was !== 'generating')) return;
-    target()?.focus();
-  }, [name]);
+    );
+  }
 }

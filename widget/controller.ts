@@ -1,68 +1,75 @@
-import { useEffect, useMemo, useReducer, useRef } from 'preact/hooks';
 import { Imageka, isAbortError } from '../sdk/index.js';
 import type { Emit, WidgetEvents } from './events.js';
 import { problemOf, type Problem } from './problems.js';
-import { initialState, reduce, type Picture, type State } from './state.js';
+import { initialState, reduce, type Action, type Picture, type State } from './state.js';
 import type { Strings } from './strings.js';
 
 /** What the visitor asked for; the captcha answer travels separately and is never emitted. */
 export type ImageRequest = WidgetEvents['imageka:generate'];
 
-export interface ControllerOptions {
-  api: string;
+export interface ControllerHost {
   strings: Strings;
   emit: Emit;
   announce: (text: string) => void;
   /** A new picture, to keep in history. */
   onPicture: (picture: Picture) => void;
+  /** The state changed: render it. */
+  onState: (state: State) => void;
 }
 
-export interface Controller {
-  state: State;
-  client: Imageka | undefined;
-  loadCaptcha: () => void;
-  generate: (request: ImageRequest, answer: string) => void;
-  cancel: () => void;
+/**
+ * The widget's requests and their effect on its state, for one API address; every request goes
+ * through the SDK. Plain class rather than hooks: the component only renders `state`.
+ */
+export class Controller {
+  state: State = initialState;
+  readonly client: Imageka | undefined;
+  /** Read on every use, so the host's latest strings and callbacks apply. */
+  readonly #host: () => ControllerHost;
+  #captchaCall: AbortController | undefined;
+  #generateCall: AbortController | undefined;
+  #readyAnnounced = false;
+  #waitTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(api: string, host: () => ControllerHost) {
+    this.client = makeClient(api);
+    this.#host = host;
+  }
+
+  /** Starts over with this API's captcha. */
+  start(): void {
+    this.#dispatch({ type: 'restart' });
+    this.loadCaptcha();
+  }
+
+  /** The widget goes away: nothing is reported or reloaded after this. */
+  stop(): void {
+    this.#captchaCall?.abort(UNMOUNT);
+    this.#generateCall?.abort(UNMOUNT);
+    clearTimeout(this.#waitTimer);
+  }
+
   /** Tells the host about a problem met outside the main flow (the audio captcha). */
-  report: (problem: Problem) => void;
-}
-
-/** The widget's requests and their effect on its state; every request goes through the SDK. */
-export function useController(options: ControllerOptions): Controller {
-  const [state, dispatch] = useReducer(reduce, initialState);
-  const latest = useRef(options);
-  latest.current = options;
-  const client = useMemo(() => makeClient(options.api), [options.api]);
-  const current = useRef(state);
-  current.current = state;
-  const captchaCall = useRef<AbortController | undefined>(undefined);
-  const generateCall = useRef<AbortController | undefined>(undefined);
-  const readyAnnounced = useRef(false);
-
-  const report = (problem: Problem) => {
-    const { strings, emit } = latest.current;
+  report = (problem: Problem): void => {
+    const { strings, emit } = this.#host();
     const message = problem.detail ?? strings.problems[problem.kind];
     const retryAfter = problem.retryAt === undefined ? undefined : Math.ceil((problem.retryAt - Date.now()) / 1000);
     emit('imageka:error', { stage: problem.stage, code: problem.code, message, ...(retryAfter === undefined ? {} : { retryAfter }) });
   };
 
-  const fail = (problem: Problem, type: 'captcha-failed' | 'generate-failed') => {
-    dispatch({ type, problem });
-    report(problem);
-  };
-
-  const loadCaptcha = () => {
-    captchaCall.current?.abort();
-    if (!client) return fail({ kind: 'config', stage: 'captcha', code: 'invalid_api' }, 'captcha-failed');
-    const call = (captchaCall.current = new AbortController());
-    dispatch({ type: 'captcha-requested' });
+  loadCaptcha = (): void => {
+    const { client } = this;
+    this.#captchaCall?.abort();
+    if (!client) return this.#fail({ kind: 'config', stage: 'captcha', code: 'invalid_api' }, 'captcha-failed');
+    const call = (this.#captchaCall = new AbortController());
+    this.#dispatch({ type: 'captcha-requested' });
     client.captcha({ signal: call.signal }).then(
       (challenge) => {
         if (call.signal.aborted) return;
-        dispatch({ type: 'captcha-loaded', challenge });
-        if (!readyAnnounced.current) {
-          readyAnnounced.current = true;
-          latest.current.emit('imageka:ready', { api: client.baseUrl });
+        this.#dispatch({ type: 'captcha-loaded', challenge });
+        if (!this.#readyAnnounced) {
+          this.#readyAnnounced = true;
+          this.#host().emit('imageka:ready', { api: client.baseUrl });
         }
       },
       (error: unknown) => {
@@ -70,84 +77,85 @@ export function useController(options: ControllerOptions): Controller {
         if (!isAbortError(error)) {
           console.warn(`[imageka] Could not load a captcha from ${client.baseUrl}. Check the widget's api attribute and that the API allows this page's origin.`);
         }
-        fail(problemOf(error, 'captcha'), 'captcha-failed');
+        this.#fail(problemOf(error, 'captcha'), 'captcha-failed');
       },
     );
   };
 
-  const generate = (request: ImageRequest, answer: string) => {
-    if (!client || generateCall.current) return;
-    const call = (generateCall.current = new AbortController());
-    const { emit, strings, announce } = latest.current;
-    dispatch({ type: 'generate-started', at: Date.now() });
-    emit('imageka:generate', request);
-    announce(strings.status.generating);
+  generate(request: ImageRequest, answer: string): void {
+    const { client } = this;
+    if (!client || this.#generateCall) return;
+    const call = (this.#generateCall = new AbortController());
+    const host = this.#host;
+    this.#dispatch({ type: 'generate-started', at: Date.now() });
+    host().emit('imageka:generate', request);
+    host().announce(host().strings.status.generating);
     client
-      .generate({ ...request, captcha: answer }, { signal: call.signal, onProgress: (progress) => dispatch({ type: 'progress', progress }) })
+      .generate({ ...request, captcha: answer }, { signal: call.signal, onProgress: (progress) => this.#dispatch({ type: 'progress', progress }) })
       .then(
         (response) => {
           // A Cancel pressed as the image arrived is too late to matter: the image is shown.
           if (isUnmount(call.signal)) return;
+          const { image, width, height, seed, provider } = response;
           const picture: Picture = {
             id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-            image: response.image,
+            image,
             prompt: request.prompt,
             ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}),
-            width: response.width,
-            height: response.height,
-            seed: response.seed,
-            preview: response.provider.preview,
+            width,
+            height,
+            seed,
+            preview: provider.preview,
             createdAt: Date.now(),
           };
-          dispatch({ type: 'generated', picture });
-          latest.current.announce(latest.current.strings.status.done);
-          latest.current.emit('imageka:image', { ...request, image: response.image, width: response.width, height: response.height, seed: response.seed, provider: response.provider });
-          latest.current.onPicture(picture);
+          this.#dispatch({ type: 'generated', picture });
+          host().announce(host().strings.status.done);
+          host().emit('imageka:image', { ...request, image, width, height, seed, provider });
+          host().onPicture(picture);
         },
         (error: unknown) => {
           if (isUnmount(call.signal)) return;
           if (isAbortError(error) && call.signal.aborted) {
-            dispatch({ type: 'cancelled' });
-            latest.current.announce(latest.current.strings.status.cancelled);
-            latest.current.emit('imageka:cancel', {});
+            this.#dispatch({ type: 'cancelled' });
+            host().announce(host().strings.status.cancelled);
+            host().emit('imageka:cancel', {});
           } else {
-            fail(problemOf(error, 'generate'), 'generate-failed');
+            this.#fail(problemOf(error, 'generate'), 'generate-failed');
           }
         },
       )
       .finally(() => {
-        generateCall.current = undefined;
+        this.#generateCall = undefined;
         // The answer is spent whatever happened: the next attempt needs a new challenge.
-        if (!isUnmount(call.signal)) loadCaptcha();
+        if (!isUnmount(call.signal)) this.loadCaptcha();
       });
+  }
+
+  cancel = (): void => this.#generateCall?.abort();
+
+  #fail(problem: Problem, type: 'captcha-failed' | 'generate-failed'): void {
+    this.#dispatch({ type, problem });
+    this.report(problem);
+  }
+
+  #dispatch(action: Action): void {
+    const before = this.state;
+    const state = (this.state = reduce(before, action));
+    if (state === before) return;
+    // When a wait the API asked for is over, the visitor may try again.
+    const retryAt = state.name === 'error' ? state.problem.retryAt : undefined;
+    if (retryAt !== (before.name === 'error' ? before.problem.retryAt : undefined)) {
+      clearTimeout(this.#waitTimer);
+      if (retryAt !== undefined) this.#waitTimer = setTimeout(this.#waitOver, Math.max(0, retryAt - Date.now()));
+    }
+    this.#host().onState(state);
+  }
+
+  #waitOver = (): void => {
+    const now = this.state;
+    this.#dispatch({ type: 'wait-over' });
+    if (now.name === 'error' && !now.challenge && !now.loading) this.loadCaptcha();
   };
-
-  const cancel = () => generateCall.current?.abort();
-
-  // A new API address means a new client and session: start over with its captcha.
-  useEffect(() => {
-    readyAnnounced.current = false;
-    dispatch({ type: 'restart' });
-    loadCaptcha();
-    return () => {
-      captchaCall.current?.abort(UNMOUNT);
-      generateCall.current?.abort(UNMOUNT);
-    };
-  }, [client]);
-
-  // When a wait the API asked for is over, the visitor may try again.
-  const retryAt = state.name === 'error' ? state.problem.retryAt : undefined;
-  useEffect(() => {
-    if (retryAt === undefined) return;
-    const timer = setTimeout(() => {
-      const { current: now } = current;
-      dispatch({ type: 'wait-over' });
-      if (now.name === 'error' && !now.challenge && !now.loading) loadCaptcha();
-    }, Math.max(0, retryAt - Date.now()));
-    return () => clearTimeout(timer);
-  }, [retryAt]);
-
-  return { state, client, loadCaptcha, generate, cancel, report };
 }
 
 /** The abort reason when the widget goes away: nothing is reported or reloaded then. */

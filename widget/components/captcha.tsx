@@ -3,66 +3,27 @@
  * @jsx h
  */
 import { h, type Ref } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Imageka } from '../../sdk/index.js';
 import type { CaptchaResponse } from '../../sdk/types.js';
-import { problemOf, type Problem } from '../problems.js';
 import type { Strings } from '../strings.js';
 import { Icon } from './icon.js';
 
 interface Props {
   strings: Strings;
-  client: Imageka | undefined;
   challenge: CaptchaResponse | undefined;
   loading: boolean;
   generating: boolean;
   answer: string;
   onAnswer: (answer: string) => void;
   onReload: () => void;
-  onProblem: (problem: Problem) => void;
+  onListen: () => void;
+  /** The spoken captcha could not be played. */
+  audioFailed: boolean;
   invalid: boolean;
   answerRef: Ref<HTMLInputElement>;
 }
 
 /** The challenge as an image and as speech, and the one answer field both lead to. */
-export function CaptchaField({ strings, client, challenge, loading, generating, answer, onAnswer, onReload, onProblem, invalid, answerRef }: Props) {
-  const [audioFailed, setAudioFailed] = useState(false);
-  const player = useRef<{ audio: HTMLAudioElement; url: string; challenge: CaptchaResponse } | undefined>(undefined);
-  const fetching = useRef(false);
-
-  // The audio belongs to one challenge: a new challenge (or leaving) drops it with its object URL.
-  useEffect(() => {
-    setAudioFailed(false);
-    return () => {
-      const current = player.current;
-      player.current = undefined;
-      if (!current) return;
-      current.audio.pause();
-      URL.revokeObjectURL(current.url);
-    };
-  }, [challenge]);
-
-  const listen = async () => {
-    // The visitor types while listening, so the answer field keeps (or gets) the focus.
-    focus(answerRef);
-    if (!client || !challenge || fetching.current) return;
-    try {
-      if (player.current?.challenge !== challenge) {
-        fetching.current = true;
-        const blob = await client.captchaAudio().finally(() => (fetching.current = false));
-        const url = URL.createObjectURL(blob);
-        player.current = { audio: new Audio(url), url, challenge };
-      }
-      const { audio } = player.current;
-      audio.currentTime = 0;
-      await audio.play();
-      setAudioFailed(false);
-    } catch (error) {
-      setAudioFailed(true);
-      onProblem(problemOf(error, 'audio'));
-    }
-  };
-
+export function CaptchaField({ strings, challenge, loading, generating, answer, onAnswer, onReload, onListen, audioFailed, invalid, answerRef }: Props) {
   return (
     <fieldset class="captcha" part="captcha">
       <legend class="label">{strings.captchaLegend}</legend>
@@ -81,7 +42,7 @@ export function CaptchaField({ strings, client, challenge, loading, generating, 
           type="button"
           class="button"
           onMouseDown={(event) => event.preventDefault()}
-          onClick={listen}
+          onClick={onListen}
           aria-label={strings.listenLabel}
           part="listen"
         >
@@ -116,8 +77,4 @@ export function CaptchaField({ strings, client, challenge, loading, generating, 
       )}
     </fieldset>
   );
-}
-
-function focus(ref: Ref<HTMLInputElement>): void {
-  if (ref && typeof ref === 'object') ref.current?.focus();
 }

@@ -2,8 +2,7 @@
  * @jsxRuntime classic
  * @jsx h
  */
-import { h } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { h, type Ref } from 'preact';
 import type { Picture } from '../state.js';
 import type { Strings } from '../strings.js';
 import { Icon } from './icon.js';
@@ -16,24 +15,20 @@ interface Props {
   onRemove: (id: string) => void;
   onClear: () => void;
   onReuse: (picture: Picture) => void;
+  /** "Clear all" was pressed and waits for "Delete all" or "Keep". */
+  confirming: boolean;
+  onConfirming: (confirming: boolean) => void;
+  headingRef: Ref<HTMLHeadingElement>;
 }
 
 /** History kept in this browser, newest first. */
-export function Gallery({ strings, lang, items, notice, onRemove, onClear, onReuse }: Props) {
-  const [confirming, setConfirming] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
+export function Gallery({ strings, lang, items, notice, onRemove, onClear, onReuse, confirming, onConfirming, headingRef }: Props) {
   const date = dateFormat(lang);
-  // A deleted item takes its focused button with it: the heading is the stable place to land.
-  const afterRemoval = (action: () => void) => {
-    action();
-    setConfirming(false);
-    heading.current?.focus();
-  };
   return (
     <section class="gallery" part="gallery" aria-labelledby="gallery-heading">
       <div class="gallery-head">
         <div>
-          <h3 id="gallery-heading" ref={heading} tabIndex={-1}>
+          <h3 id="gallery-heading" ref={headingRef} tabIndex={-1}>
             {strings.galleryHeading}
           </h3>
           <p class="muted small">{strings.galleryNote}</p>
@@ -41,15 +36,15 @@ export function Gallery({ strings, lang, items, notice, onRemove, onClear, onReu
         {items.length > 0 &&
           (confirming ? (
             <div class="actions">
-              <button type="button" class="button danger" onClick={() => afterRemoval(onClear)}>
+              <button type="button" class="button danger" onClick={onClear}>
                 {strings.confirmClear}
               </button>
-              <button type="button" class="button" onClick={() => setConfirming(false)}>
+              <button type="button" class="button" onClick={() => onConfirming(false)}>
                 {strings.keep}
               </button>
             </div>
           ) : (
-            <button type="button" class="button ghost" onClick={() => setConfirming(true)}>
+            <button type="button" class="button ghost" onClick={() => onConfirming(true)}>
               {strings.clearAll}
             </button>
           ))}
@@ -78,7 +73,7 @@ export function Gallery({ strings, lang, items, notice, onRemove, onClear, onReu
                   <button type="button" class="button icon-button" onClick={() => onReuse(item)} aria-label={strings.reuseLabel(short(item.prompt))} title={strings.reuse}>
                     <Icon name="reuse" />
                   </button>
-                  <button type="button" class="button icon-button" onClick={() => afterRemoval(() => onRemove(item.id))} aria-label={strings.removeLabel(short(item.prompt))} title={strings.remove}>
+                  <button type="button" class="button icon-button" onClick={() => onRemove(item.id)} aria-label={strings.removeLabel(short(item.prompt))} title={strings.remove}>
                     <Icon name="trash" />
                   </button>
                 </span>

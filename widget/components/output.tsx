@@ -4,10 +4,8 @@
  * @jsxFrag Fragment
  */
 import { Fragment, h, type Ref } from 'preact';
-import { useState } from 'preact/hooks';
 import type { GenerateProgress } from '../../sdk/types.js';
-import { useNow } from '../hooks.js';
-import { copyImage, fileName } from '../image.js';
+import { fileName } from '../image.js';
 import type { Problem } from '../problems.js';
 import type { Picture, State } from '../state.js';
 import type { Strings } from '../strings.js';
@@ -21,25 +19,29 @@ interface Props {
   onCancel: () => void;
   onReuse: (picture: Picture) => void;
   onRetry: () => void;
-  announce: (text: string) => void;
+  onCopy: (picture: Picture) => void;
+  /** The last copy to the clipboard failed. */
+  copyFailed: boolean;
+  /** `Date.now()`, ticking each second while there is time to show. */
+  now: number;
   headingRef: Ref<HTMLHeadingElement>;
   cancelRef: Ref<HTMLButtonElement>;
 }
 
 /** The right-hand side: what is being made, what was made, or what went wrong. */
-export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, announce, headingRef, cancelRef }: Props) {
+export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, onCopy, copyFailed, now, headingRef, cancelRef }: Props) {
   return (
     <section class="output" part="output" aria-labelledby="output-heading">
       <h3 id="output-heading" ref={headingRef} tabIndex={-1}>
         {strings.resultHeading}
       </h3>
       {state.name === 'generating' ? (
-        <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} onCancel={onCancel} cancelRef={cancelRef} />
+        <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} now={now} onCancel={onCancel} cancelRef={cancelRef} />
       ) : state.name === 'done' ? (
-        <Result strings={strings} picture={state.picture} onReuse={onReuse} announce={announce} />
+        <Result strings={strings} picture={state.picture} onReuse={onReuse} onCopy={onCopy} copyFailed={copyFailed} />
       ) : (
         <>
-          {state.name === 'error' && <ProblemView strings={strings} problem={state.problem} onRetry={onRetry} />}
+          {state.name === 'error' && <ProblemView strings={strings} problem={state.problem} onRetry={onRetry} now={now} />}
           <div class="stage placeholder" style={ratioStyle(ratio)}>
             {strings.placeholder}
           </div>
@@ -54,12 +56,12 @@ interface ProgressProps {
   ratio: number;
   startedAt: number;
   progress: GenerateProgress | undefined;
+  now: number;
   onCancel: () => void;
   cancelRef: Ref<HTMLButtonElement>;
 }
 
-function Progress({ strings, ratio, startedAt, progress, onCancel, cancelRef }: ProgressProps) {
-  const now = useNow(true);
+function Progress({ strings, ratio, startedAt, progress, now, onCancel, cancelRef }: ProgressProps) {
   const elapsed = strings.elapsed(Math.max(0, Math.floor((now - startedAt) / 1000)));
   const percent = progress?.percent;
   return (
@@ -91,16 +93,11 @@ interface ResultProps {
   strings: Strings;
   picture: Picture;
   onReuse: (picture: Picture) => void;
-  announce: (text: string) => void;
+  onCopy: (picture: Picture) => void;
+  copyFailed: boolean;
 }
 
-function Result({ strings, picture, onReuse, announce }: ResultProps) {
-  const [copyFailed, setCopyFailed] = useState(false);
-  const copy = () =>
-    copyImage(picture.image).then(
-      () => announce(strings.copied),
-      () => setCopyFailed(true),
-    );
+function Result({ strings, picture, onReuse, onCopy, copyFailed }: ResultProps) {
   return (
     <figure class="result" part="result">
       <div class="frame" style={ratioStyle(picture.width / picture.height)}>
@@ -120,7 +117,7 @@ function Result({ strings, picture, onReuse, announce }: ResultProps) {
           <Icon name="download" />
           {strings.download}
         </a>
-        <button type="button" class="button" onClick={copy}>
+        <button type="button" class="button" onClick={() => onCopy(picture)}>
           {strings.copy}
         </button>
         <button type="button" class="button" onClick={() => onReuse(picture)}>
@@ -137,8 +134,7 @@ function Result({ strings, picture, onReuse, announce }: ResultProps) {
   );
 }
 
-function ProblemView({ strings, problem, onRetry }: { strings: Strings; problem: Problem; onRetry: () => void }) {
-  const now = useNow(problem.retryAt !== undefined);
+function ProblemView({ strings, problem, onRetry, now }: { strings: Strings; problem: Problem; onRetry: () => void; now: number }) {
   const wait = problem.retryAt === undefined ? 0 : Math.ceil((problem.retryAt - now) / 1000);
   return (
     <div class="problem" part="error">
