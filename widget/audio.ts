@@ -1,4 +1,5 @@
-import type { Imageka } from '../sdk/index.js';
+import { captchaAudio } from '../sdk/requests.js';
+import type { Transport } from '../sdk/transport.js';
 import type { CaptchaResponse } from '../sdk/types.js';
 
 /** The spoken captcha, fetched once per challenge and dropped (with its object URL) after it. */
@@ -7,11 +8,11 @@ export class CaptchaAudio {
   #fetching = false;
 
   /** Plays `challenge` aloud; rejects when it cannot. A call while fetching does nothing. */
-  async play(client: Imageka, challenge: CaptchaResponse): Promise<void> {
+  async play(client: Transport, challenge: CaptchaResponse): Promise<void> {
     if (this.#fetching) return;
     if (this.#player?.challenge !== challenge) {
       this.#fetching = true;
-      const blob = await client.captchaAudio().finally(() => (this.#fetching = false));
+      const blob = await captchaAudio(client).finally(() => (this.#fetching = false));
       this.drop();
       const url = URL.createObjectURL(blob);
       this.#player = { audio: new Audio(url), url, challenge };

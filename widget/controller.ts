@@ -1,4 +1,6 @@
-import { Imageka, isAbortError } from '../sdk/index.js';
+import { isAbortError } from '../sdk/errors.js';
+import { captcha, generate } from '../sdk/requests.js';
+import { createTransport, type Transport } from '../sdk/transport.js';
 import type { Emit, WidgetEvents } from './events.js';
 import { problemOf, type Problem } from './problems.js';
 import { initialState, reduce, type Action, type Picture, type State } from './state.js';
@@ -19,11 +21,12 @@ export interface ControllerHost {
 
 /**
  * The widget's requests and their effect on its state, for one API address; every request goes
- * through the SDK. Plain class rather than hooks: the component only renders `state`.
+ * through the SDK (its request functions over one transport, so the bundle carries only the
+ * calls the widget makes). Plain class rather than hooks: the component only renders `state`.
  */
 export class Controller {
   state: State = initialState;
-  readonly client: Imageka | undefined;
+  readonly client: Transport | undefined;
   /** Read on every use, so the host's latest strings and callbacks apply. */
   readonly #host: () => ControllerHost;
   #captchaCall: AbortController | undefined;
@@ -63,7 +66,7 @@ export class Controller {
     if (!client) return this.#fail({ kind: 'config', stage: 'captcha', code: 'invalid_api' }, 'captcha-failed');
     const call = (this.#captchaCall = new AbortController());
     this.#dispatch({ type: 'captcha-requested' });
-    client.captcha({ signal: call.signal }).then(
+    captcha(client, { signal: call.signal }).then(
       (challenge) => {
         if (call.signal.aborted) return;
         this.#dispatch({ type: 'captcha-loaded', challenge });
@@ -90,8 +93,7 @@ export class Controller {
     this.#dispatch({ type: 'generate-started', at: Date.now() });
     host().emit('imageka:generate', request);
     host().announce(host().strings.status.generating);
-    client
-      .generate({ ...request, captcha: answer }, { signal: call.signal, onProgress: (progress) => this.#dispatch({ type: 'progress', progress }) })
+    generate(client, { ...request, captcha: answer }, { signal: call.signal, onProgress: (progress) => this.#dispatch({ type: 'progress', progress }) })
       .then(
         (response) => {
           // A Cancel pressed as the image arrived is too late to matter: the image is shown.
@@ -162,9 +164,9 @@ export class Controller {
 const UNMOUNT = new Error('unmounted');
 const isUnmount = (signal: AbortSignal) => signal.reason === UNMOUNT;
 
-function makeClient(api: string): Imageka | undefined {
+function makeClient(api: string): Transport | undefined {
   try {
-    return new Imageka({ baseUrl: api });
+    return createTransport({ baseUrl: api });
   } catch (error) {
     console.error(`[imageka] The api attribute "${api}" is not usable: ${(error as Error).message}`);
     return undefined;

@@ -1,0 +1,107 @@
+import { ConnectionError, ImagekaError, errorFromBody, isErrorBody } from './errors.js';
+import { Attempt, errorFromResponse, errorFromText, isObject, parseJson, readJson } from './http.js';
+import { parseEventStream } from './sse.js';
+import { callOf, fetchOnce, send, throwIfAborted, type RequestOptions, type Transport } from './transport.js';
+import type { CaptchaResponse, GenerateProgress, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
+
+/*
+ * Each API call as a function of a transport: `Imageka`'s methods delegate here, and a bundle
+ * that imports only some of them (the widget) leaves the rest out.
+ */
+
+export interface GenerateOptions extends RequestOptions {
+  /**
+   * Called about once a second while the image is made (and whenever the image service reports
+   * a percentage). Passing it switches the request to a progress stream.
+   */
+  onProgress?: (progress: GenerateProgress) => void;
+}
+
+/** What `generateStream` yields: progress events, then exactly one result. */
+export type GenerateEvent =
+  | { type: 'progress'; data: GenerateProgress }
+  | { type: 'result'; data: GenerateResponse };
+
+/** See `Imageka.captcha`. */
+export function captcha(transport: Transport, options: RequestOptions = {}): Promise<CaptchaResponse> {
+  const call = callOf(transport, 'GET', '/api/v1/captcha', 'application/json', options);
+  return send(transport, call, options, (response) => readJson<CaptchaResponse>(response));
+}
+
+/** See `Imageka.captchaAudio`. */
+export function captchaAudio(transport: Transport, options: RequestOptions = {}): Promise<Blob> {
+  const call = callOf(transport, 'GET', '/api/v1/captcha/audio', 'audio/wav', options);
+  return send(transport, call, options, async (response) => {
+    const bytes = await response.arrayBuffer();
+    return new Blob([bytes], { type: response.headers.get('content-type') ?? 'audio/wav' });
+  });
+}
+
+/** See `Imageka.generate`. */
+export async function generate(transport: Transport, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
+  const { onProgress } = options;
+  if (onProgress === undefined) {
+    const call = callOf(transport, 'POST', '/api/v1/generate', 'application/json', options, request);
+    return send(transport, call, options, (response) => readJson<GenerateResponse>(response));
+  }
+  for await (const event of generateStream(transport, request, options)) {
+    if (event.type === 'progress') onProgress(event.data);
+    else return event.data;
+  }
+  throw new ConnectionError('The progress stream ended without a result.');
+}
+
+/** See `Imageka.generateStream`. */
+export async function* generateStream(transport: Transport, request: GenerateRequest, options: RequestOptions = {}): AsyncGenerator<GenerateEvent, void> {
+  const call = callOf(transport, 'POST', '/api/v1/generate', 'text/event-stream', options, request);
+  throwIfAborted(options.signal);
+  const attempt = new Attempt(options.signal, call.timeout);
+  try {
+    const response = await fetchOnce(transport, call, attempt);
+    if (!response.ok) throw await errorFromResponse(response);
+    if (!isEventStream(response) || response.body === null) {
+      yield { type: 'result', data: await readJson<GenerateResponse>(response) };
+      return;
+    }
+    for await (const { event, data } of parseEventStream(response.body)) {
+      const value = parseJson(data);
+      if (event === 'progress') {
+        if (isObject(value)) yield { type: 'progress', data: value as unknown as GenerateProgress };
+      } else if (event === 'result') {
+        if (!isObject(value)) throw new ImagekaError('The API sent a result that could not be read.');
+        yield { type: 'result', data: value as unknown as GenerateResponse };
+        return;
+      } else if (event === 'error') {
+        throw isErrorBody(value)
+          ? errorFromBody(value.statusCode, value, response.headers)
+          : new ImagekaError('The API sent an error event that could not be read.');
+      }
+    }
+    throw new ConnectionError('The progress stream ended without a result.');
+  } catch (error) {
+    throw attempt.translate(error);
+  } finally {
+    attempt.cancel();
+  }
+}
+
+/** See `Imageka.health`. */
+export function health(transport: Transport, options: RequestOptions = {}): Promise<HealthResponse> {
+  const call = callOf(transport, 'GET', '/api/v1/health', 'application/json', options);
+  return send(transport, call, options, readHealth, (response) => response.ok || response.status === 503);
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+}
+
+/** A not-ready API answers 503 with a health body; any other 503 (overloaded, a proxy) is an error. */
+async function readHealth(response: Response): Promise<HealthResponse> {
+  if (response.ok) return readJson<HealthResponse>(response);
+  const text = await response.text();
+  const value = parseJson(text);
+  if (isObject(value) && typeof value.status === 'string' && typeof value.ready === 'boolean') {
+    return value as unknown as HealthResponse;
+  }
+  throw errorFromText(response, text);
+}
