@@ -1,3 +1,4 @@
+import { MESSAGES } from './messages.js';
 import type { ErrorBody, ErrorCode } from './types.js';
 
 /**
@@ -43,21 +44,24 @@ export class ImagekaError extends Error {
   }
 }
 
-/** The API answered with an error status. `message` is the API's own, safe to show. */
+/**
+ * The API answered with an error status. `message` is the API's own, safe to show. Fields here
+ * and below are `declare`d because each constructor sets them: no separate definition is emitted.
+ */
 export class APIError extends ImagekaError {
   override name: ErrorName = 'APIError';
   /** HTTP status, or the `statusCode` of an `error` event in a progress stream. */
-  readonly status: number;
+  declare readonly status: number;
   /** Stable machine-readable code; `undefined` when the body was not the API's (e.g. a proxy page). */
-  readonly code: ErrorCode | undefined;
+  declare readonly code: ErrorCode | undefined;
   /** `X-Request-Id` of the response: quote it when reporting a problem. */
-  readonly requestId: string | undefined;
-  readonly headers: Headers;
+  declare readonly requestId: string | undefined;
+  declare readonly headers: Headers;
   /** The parsed error body, when it was one. */
-  readonly body: ErrorBody | undefined;
+  declare readonly body: ErrorBody | undefined;
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers, message?: string) {
-    super(body?.message ?? message ?? `The API answered ${status}.`);
+    super(body?.message ?? message ?? MESSAGES.status(status));
     this.status = status;
     this.code = body?.code;
     this.body = body;
@@ -76,7 +80,7 @@ export type CaptchaFailure = 'missing' | 'wrong' | 'expired';
 /** The captcha answer was missing, wrong or expired. It is spent either way: fetch a new one. */
 export class CaptchaError extends APIError {
   override name: ErrorName = 'CaptchaError';
-  readonly reason: CaptchaFailure;
+  declare readonly reason: CaptchaFailure;
 
   constructor(reason: CaptchaFailure, status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
@@ -88,7 +92,7 @@ export class CaptchaError extends APIError {
 export class RateLimitError extends APIError {
   override name: ErrorName = 'RateLimitError';
   /** Seconds to wait before trying again, when the API said so. */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
@@ -105,7 +109,7 @@ export class PromptRejectedError extends APIError {
 export class ProviderError extends APIError {
   override name: ErrorName = 'ProviderError';
   /** Seconds to wait, on `provider_busy`. */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
@@ -117,7 +121,7 @@ export class ProviderError extends APIError {
 export class OverloadedError extends APIError {
   override name: ErrorName = 'OverloadedError';
   /** Seconds to wait before trying again, when the API said so. */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
@@ -128,20 +132,16 @@ export class OverloadedError extends APIError {
 /** The API could not be reached, or the connection broke before a complete answer. */
 export class ConnectionError extends ImagekaError {
   override name: ErrorName = 'ConnectionError';
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** The request took longer than its `timeout` and was cancelled. */
 export class TimeoutError extends ImagekaError {
   override name: ErrorName = 'TimeoutError';
   /** The limit that was exceeded, in milliseconds. */
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   constructor(timeout: number, options?: { cause?: unknown }) {
-    super(`The request took longer than ${timeout} ms and was cancelled.`, options);
+    super(MESSAGES.timeout(timeout), options);
     this.timeout = timeout;
   }
 }
@@ -151,7 +151,7 @@ export class AbortError extends ImagekaError {
   override name: ErrorName = 'AbortError';
 
   constructor(options?: { cause?: unknown }) {
-    super('The request was aborted.', options);
+    super(MESSAGES.aborted(), options);
   }
 }
 

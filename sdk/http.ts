@@ -11,6 +11,7 @@ import {
   isImagekaError,
   retryAfterSeconds,
 } from './errors.js';
+import { MESSAGES } from './messages.js';
 
 /**
  * One attempt's cancellation: the caller's signal and the timeout both abort it, and whatever
@@ -31,7 +32,7 @@ export class Attempt {
     this.#timeout = timeout;
     this.#timer = setTimeout(() => {
       this.#timedOut = true;
-      this.#controller.abort(new DOMException(`No answer within ${timeout} ms.`, 'TimeoutError'));
+      this.#controller.abort(new DOMException(MESSAGES.noAnswer(timeout), 'TimeoutError'));
     }, timeout);
     if (userSignal?.aborted) this.#onAbort();
     else userSignal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -42,7 +43,7 @@ export class Attempt {
     if (this.#userSignal?.aborted) return new AbortError({ cause: this.#userSignal.reason });
     if (this.#timedOut) return new TimeoutError(this.#timeout, { cause: error });
     if (isImagekaError(error)) return error;
-    return new ConnectionError('The API could not be reached, or the connection broke.', { cause: error });
+    return new ConnectionError(MESSAGES.unreachable(), { cause: error });
   }
 
   /** Stops the timer and lets go of the caller's signal; the request itself is finished. */
@@ -115,10 +116,9 @@ export async function errorFromResponse(response: Response): Promise<APIError> {
 /** The same, for a body already read. */
 export function errorFromText(response: Response, text: string): APIError {
   const body = parseJson(text);
-  const message = `The API answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
   return isErrorBody(body)
     ? errorFromBody(response.status, body, response.headers)
-    : new APIError(response.status, undefined, response.headers, message);
+    : new APIError(response.status, undefined, response.headers, MESSAGES.status(response.status, response.statusText));
 }
 
 /** The parsed JSON, or `undefined` when it is not JSON. */
@@ -134,7 +134,7 @@ export function parseJson(text: string): unknown {
 export async function readJson<T>(response: Response): Promise<T> {
   const value = parseJson(await response.text());
   if (!isObject(value)) {
-    throw new APIError(response.status, undefined, response.headers, 'The API answered with a body that is not JSON.');
+    throw new APIError(response.status, undefined, response.headers, MESSAGES.notJson());
   }
   return value as T;
 }

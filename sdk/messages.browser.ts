@@ -3,7 +3,8 @@ import type { MESSAGES as FULL } from './messages.js';
 /**
  * What the widget bundle ships in place of `messages.ts` (widget/rollup-plugins.js,
  * `browserSdk`): the widget builds its client from a checked URL and shows none of these to
- * visitors, so a short form that still names the problem is enough for the console.
+ * visitors (it words every problem in its own strings), so a short form that still names the
+ * problem is enough for the console.
  */
 export const MESSAGES: typeof FULL = {
   options: () => 'Imageka: no options',
@@ -14,4 +15,13 @@ export const MESSAGES: typeof FULL = {
   baseUrlQuery: () => 'Imageka: baseUrl has a query or fragment',
   positive: (name, value) => `Imageka: bad ${name}: ${String(value)}`,
   count: (name, value) => `Imageka: bad ${name}: ${String(value)}`,
+  status: (status) => `HTTP ${status}`,
+  notJson: () => 'not JSON',
+  unreachable: () => 'unreachable',
+  noAnswer: (ms) => `timeout ${ms} ms`,
+  timeout: (ms) => `timeout ${ms} ms`,
+  aborted: () => 'aborted',
+  streamEnded: () => 'stream ended',
+  badResult: () => 'bad result',
+  badErrorEvent: () => 'bad error event',
 };

@@ -1,6 +1,7 @@
 /**
- * The SDK's own messages for programming mistakes and transport failures (the API's messages
- * come from the API). The widget bundle ships the short `messages.browser.ts` instead.
+ * The SDK's own messages, for programming mistakes and for failures the API did not word itself
+ * (its own messages come in its error bodies). The widget bundle ships the short
+ * `messages.browser.ts` instead: it shows visitors its own strings, never these.
  */
 const example = 'e.g. new Imageka({ baseUrl: "https://imageka.example" })';
 
@@ -13,4 +14,13 @@ export const MESSAGES = {
   baseUrlQuery: () => `Imageka: options.baseUrl must not have a query or fragment, ${example}.`,
   positive: (name: string, value: unknown) => `Imageka: ${name} must be a positive number of milliseconds; got ${String(value)}.`,
   count: (name: string, value: unknown) => `Imageka: ${name} must be a whole number, 0 or more; got ${String(value)}.`,
+  status: (status: number, statusText = '') => `The API answered ${status}${statusText ? ` ${statusText}` : ''}.`,
+  notJson: () => 'The API answered with a body that is not JSON.',
+  unreachable: () => 'The API could not be reached, or the connection broke.',
+  noAnswer: (ms: number) => `No answer within ${ms} ms.`,
+  timeout: (ms: number) => `The request took longer than ${ms} ms and was cancelled.`,
+  aborted: () => 'The request was aborted.',
+  streamEnded: () => 'The progress stream ended without a result.',
+  badResult: () => 'The API sent a result that could not be read.',
+  badErrorEvent: () => 'The API sent an error event that could not be read.',
 };

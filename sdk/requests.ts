@@ -1,5 +1,6 @@
 import { ConnectionError, ImagekaError, errorFromBody, isErrorBody } from './errors.js';
 import { Attempt, errorFromResponse, errorFromText, isObject, parseJson, readJson } from './http.js';
+import { MESSAGES } from './messages.js';
 import { parseEventStream } from './sse.js';
 import { callOf, fetchOnce, send, throwIfAborted, type RequestOptions, type Transport } from './transport.js';
 import type { CaptchaResponse, GenerateProgress, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
@@ -48,7 +49,7 @@ export async function generate(transport: Transport, request: GenerateRequest, o
     if (event.type === 'progress') onProgress(event.data);
     else return event.data;
   }
-  throw new ConnectionError('The progress stream ended without a result.');
+  throw new ConnectionError(MESSAGES.streamEnded());
 }
 
 /** See `Imageka.generateStream`. */
@@ -68,16 +69,16 @@ export async function* generateStream(transport: Transport, request: GenerateReq
       if (event === 'progress') {
         if (isObject(value)) yield { type: 'progress', data: value as unknown as GenerateProgress };
       } else if (event === 'result') {
-        if (!isObject(value)) throw new ImagekaError('The API sent a result that could not be read.');
+        if (!isObject(value)) throw new ImagekaError(MESSAGES.badResult());
         yield { type: 'result', data: value as unknown as GenerateResponse };
         return;
       } else if (event === 'error') {
         throw isErrorBody(value)
           ? errorFromBody(value.statusCode, value, response.headers)
-          : new ImagekaError('The API sent an error event that could not be read.');
+          : new ImagekaError(MESSAGES.badErrorEvent());
       }
     }
-    throw new ConnectionError('The progress stream ended without a result.');
+    throw new ConnectionError(MESSAGES.streamEnded());
   } catch (error) {
     throw attempt.translate(error);
   } finally {
