@@ -19,14 +19,12 @@ export interface CaptchaStore {
   peek(sessionId: string): Promise<CaptchaRecord | null>;
 }
 
-interface Entry extends CaptchaRecord {
-  forgetAt: number;
-}
-
 /** In-process store; every operation is synchronous inside, so check-and-delete is atomic. */
 export class MemoryCaptchaStore implements CaptchaStore {
   // Insertion order is forget order (one TTL for all), so sweeping from the front is cheap.
-  readonly #entries = new Map<string, Entry>();
+  // Each entry is packed as "forgetAt expiresAt answer": one short string costs about half of an
+  // object holding a string and two heap numbers, and a server may hold 100,000s of them.
+  readonly #entries = new Map<string, string>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -41,7 +39,7 @@ export class MemoryCaptchaStore implements CaptchaStore {
   async put(sessionId: string, record: CaptchaRecord, ttlMs: number): Promise<void> {
     this.#sweep();
     this.#entries.delete(sessionId);
-    this.#entries.set(sessionId, { ...record, forgetAt: this.#now() + ttlMs });
+    this.#entries.set(sessionId, `${this.#now() + ttlMs} ${record.expiresAt} ${record.answer}`);
   }
 
   async take(sessionId: string): Promise<CaptchaRecord | null> {
@@ -57,13 +55,15 @@ export class MemoryCaptchaStore implements CaptchaStore {
   #read(sessionId: string): CaptchaRecord | null {
     this.#sweep();
     const entry = this.#entries.get(sessionId);
-    return entry ? { answer: entry.answer, expiresAt: entry.expiresAt } : null;
+    if (entry === undefined) return null;
+    const [, expiresAt, answer] = entry.split(' ');
+    return { answer: answer!, expiresAt: Number(expiresAt) };
   }
 
   #sweep(): void {
     const now = this.#now();
     for (const [id, entry] of this.#entries) {
-      if (entry.forgetAt > now) break;
+      if (Number(entry.slice(0, entry.indexOf(' '))) > now) break;
       this.#entries.delete(id);
     }
   }

@@ -124,7 +124,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         const challenge = options.captcha();
         const expiresAt = options.now() + options.captchaTtlMs;
         await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
-        request.yar.set('captchaExpiresAt', expiresAt);
+        request.yar.set('pending', true);
         const image = await renderCaptchaImage(challenge);
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
@@ -150,7 +150,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
 
     server.expose('consume', async (request: Request, given: string) => {
       // Cleared in the session too; touched only when present so no cookie is set on a request without one.
-      if (request.yar.get('captchaExpiresAt') !== null) request.yar.clear('captchaExpiresAt');
+      if (request.yar.get('pending') !== null) request.yar.clear('pending');
       const record = pending(await options.store.take(request.yar.id), options.now());
       if (!sameAnswer(record.answer, given)) {
         throw apiError(403, 'captcha_wrong', 'The captcha answer was wrong. Each captcha allows one attempt: load a new one and try again.');
