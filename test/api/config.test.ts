@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, serverOptionsFromEnv } from '../../api/config.js';
+import { ConfigError, environmentSchema, serverOptionsFromEnv } from '../../api/config.js';
 
 describe('serverOptionsFromEnv', () => {
   it('has a default for every variable', () => {
@@ -42,5 +43,14 @@ describe('npm start entry (dist/api/main.js)', () => {
     const result = spawnSync(process.execPath, ['dist/api/main.js'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
+  });
+});
+
+describe('README', () => {
+  it('documents every environment variable the server reads', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const names = Object.keys(environmentSchema.describe().keys ?? {});
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(readme, name).toContain(`| \`${name}\` |`);
   });
 });

@@ -80,9 +80,9 @@ describe('providerFromEnv', () => {
     expect(configError({ IMAGEKA_PROVIDER: 'comfyui', COMFYUI_WORKFLOW: join(dir, 'missing.json') }).message).toMatch(/^COMFYUI_WORKFLOW cannot be read/);
   });
 
-  it('documents every adapter and every variable in docs/providers.md', () => {
+  it('documents every adapter and every variable in the README', () => {
     expect(Object.keys(PROVIDER_ENV_DOC)).toEqual(PROVIDER_NAMES);
-    const doc = readFileSync(new URL('../../../docs/providers.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const [name, variables] of Object.entries(PROVIDER_ENV_DOC)) {
       expect(doc).toContain(`| \`${name}\``);
       for (const variable of Object.keys(variables)) expect(doc, variable).toContain(`| \`${variable}\` |`);
