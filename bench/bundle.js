@@ -1,6 +1,6 @@
 /**
  * The widget bundle as shipped (minified by the build), compressed the way servers send it,
- * next to Preact alone: core, hooks and the JSX runtime bundled with the same rollup + terser.
+ * next to Preact alone: its core module, every export kept, bundled with the same rollup + terser.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,12 +12,7 @@ import { rollup } from 'rollup';
 
 const WIDGET = fileURLToPath(new URL('../dist/widget/widget.js', import.meta.url));
 const PREACT_ENTRY = '\0preact-alone';
-// Everything the widget takes from Preact, kept alive through the exports.
-const PREACT_SOURCE = `
-export { h, render, Fragment } from 'preact';
-export { jsx, jsxs } from 'preact/jsx-runtime';
-export { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
-`;
+const PREACT_SOURCE = "export * from 'preact';";
 
 export function sizes(code) {
   const bytes = Buffer.from(code);
