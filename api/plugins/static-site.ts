@@ -69,7 +69,8 @@ const manifestSchema = Joi.object<SiteManifest>({
 export const staticSitePlugin: Plugin<StaticSiteOptions> = {
   name: PLUGIN,
   async register(server: Server, rawOptions) {
-    const { dir } = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
+    // Absolute, because inert confines files to `dir` and resolves relative paths elsewhere.
+    const dir = resolve(Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`).dir);
     const manifest = await readManifest(dir);
     await server.register(Inert, { once: true });
 

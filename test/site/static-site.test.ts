@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Server } from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CSP, type SiteManifest } from '../../api/plugins/static-site.js';
@@ -33,6 +33,11 @@ const corsHeaders = (headers: Record<string, unknown>) => Object.keys(headers).f
 describe('pages', () => {
   it('serves every page in the build, home included', () => {
     expect(pagePaths()).toEqual(expect.arrayContaining(['/', '/privacy', '/cookies', '/terms', '/developers']));
+  });
+
+  it('serves a build named by a relative folder too', async () => {
+    const relativeServer = await testServer({ site: { dir: relative(process.cwd(), site.dir) } });
+    expect((await relativeServer.inject('/')).statusCode).toBe(200);
   });
 
   it('answer HTML with the strict CSP, the security headers and a short cache', async () => {
