@@ -51,6 +51,7 @@ interface AppState {
   /** The picture that could not be copied to the clipboard. */
   copyFailedFor?: Picture;
 }
+
 const THEME_ICONS = { auto: 'auto', light: 'sun', dark: 'moon' } as const;
 
 /**
@@ -118,8 +119,12 @@ export class App extends Component<AppProps, AppState> {
     this.#focusAfterGeneration(previous.widget);
     // Elapsed time and countdowns tick once a second, only while there is one to show.
     const ticking = widget.name === 'generating' || (widget.name === 'error' && widget.problem.retryAt !== undefined);
-    if (ticking && !this.#ticker) this.#ticker = setInterval(this.#rerender, 1000);
-    if (!ticking && this.#ticker) this.#ticker = void clearInterval(this.#ticker);
+    if (ticking && !this.#ticker) {
+      this.#ticker = setInterval(this.#rerender, 1000);
+    } else if (!ticking && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
   }
 
   /**
