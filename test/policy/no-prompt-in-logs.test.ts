@@ -30,6 +30,7 @@ const EXPECTED: Record<string, number> = {
   'validation: body too large': 413,
   'no captcha issued': 400,
   'wrong captcha': 403,
+  'spoken captcha': 200,
   'expired captcha (right answer)': 403,
   'expired captcha (canary answer)': 403,
   'provider refuses the prompt': 422,
@@ -145,6 +146,9 @@ async function runEveryPath(child: Child, fake: FakeUpstream, outcomes: Record<s
 
   outcomes['no captcha issued'] = await send('', wrong);
   await attempt('wrong captcha', wrong);
+  const spoken = await api('/api/v1/captcha/audio', { headers: { cookie: await captcha() } });
+  await spoken.arrayBuffer();
+  outcomes['spoken captcha'] = spoken.status;
   for (const [name, body] of [['expired captcha (right answer)', right], ['expired captcha (canary answer)', wrong]] as const) {
     const expiring = await captcha();
     await child.command({ type: 'advance', ms: 11 * 60 * 1000 });
