@@ -44,6 +44,7 @@ export const environmentSchema = Joi.object({
   GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', 330, 3600),
   OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
+  SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', 30, 3600),
   MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
   LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
   // The privacy policy promises deletion after 30 days at most.
@@ -87,6 +88,11 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
 }
 
 /** The shared store's URL (validated), or undefined: each instance then keeps its state in memory. */
+/** How long SIGTERM waits for requests in flight (generations included) before closing. */
+export function shutdownTimeoutMsFromEnv(env: Environment): number {
+  return validEnvironment(env).SHUTDOWN_TIMEOUT_SECONDS * 1000;
+}
+
 export function redisUrlFromEnv(env: Environment): string | undefined {
   return validEnvironment(env).REDIS_URL || undefined;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, redisUrlFromEnv, serverOptionsFromEnv } from './config.js';
+import { ConfigError, redisUrlFromEnv, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from './config.js';
 import { safeError } from './plugins/access-log.js';
 import { providerFromEnv, ProviderConfigError } from './providers/index.js';
 import { redisDependencies } from './redis/index.js';
@@ -9,9 +9,11 @@ import { createServer } from './server.js';
 async function main(): Promise<void> {
   let options;
   let redisUrl;
+  let shutdownTimeoutMs: number;
   try {
     options = { ...serverOptionsFromEnv(process.env), provider: providerFromEnv(process.env) };
     redisUrl = redisUrlFromEnv(process.env);
+    shutdownTimeoutMs = shutdownTimeoutMsFromEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ProviderConfigError) {
       console.error(`[imageka] ${error.message}`);
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   console.log(`[imageka] listening on ${server.info.uri} with provider "${options.provider.name}"${preview}`);
 
   const stop = async () => {
-    await shutDown(server, { timeoutMs: 30_000, redis });
+    await shutDown(server, { timeoutMs: shutdownTimeoutMs, redis });
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, environmentSchema, serverOptionsFromEnv } from '../../api/config.js';
+import { ConfigError, environmentSchema, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from '../../api/config.js';
 
 describe('serverOptionsFromEnv', () => {
   it('has a default for every variable', () => {
@@ -25,7 +25,13 @@ describe('serverOptionsFromEnv', () => {
     expect(options.crossSite).toBe(true);
   });
 
+  it('reads the shutdown bound, 30 s by default', () => {
+    expect(shutdownTimeoutMsFromEnv({})).toBe(30_000);
+    expect(shutdownTimeoutMsFromEnv({ SHUTDOWN_TIMEOUT_SECONDS: '340' })).toBe(340_000);
+  });
+
   it.each([
+    ['SHUTDOWN_TIMEOUT_SECONDS', '0'],
     ['PORT', 'eighty'],
     ['TRUSTED_PROXIES', '-1'],
     ['COOKIE_MODE', 'lax'],
