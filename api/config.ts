@@ -87,12 +87,12 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
   };
 }
 
-/** The shared store's URL (validated), or undefined: each instance then keeps its state in memory. */
 /** How long SIGTERM waits for requests in flight (generations included) before closing. */
 export function shutdownTimeoutMsFromEnv(env: Environment): number {
   return validEnvironment(env).SHUTDOWN_TIMEOUT_SECONDS * 1000;
 }
 
+/** The shared store's URL (validated), or undefined: each instance then keeps its state in memory. */
 export function redisUrlFromEnv(env: Environment): string | undefined {
   return validEnvironment(env).REDIS_URL || undefined;
 }

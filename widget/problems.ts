@@ -18,7 +18,7 @@ export type Stage = 'captcha' | 'audio' | 'generate';
 export interface Problem {
   kind: ProblemKind;
   stage: Stage;
-  /** The API's `code`, or `connection_error`, `timeout`, `invalid_api`, `unknown_error`. */
+  /** The API's `code`, or `http_<status>`, `connection_error`, `timeout`, `invalid_api`, `unknown_error`. */
   code: string;
   /** Epoch ms before which trying again is pointless (429, busy, overloaded). */
   retryAt?: number;
