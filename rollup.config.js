@@ -7,8 +7,8 @@ import { browserSdk, minifyWidgetCss, reportSize } from './widget/rollup-plugins
 /**
  * Bundles, one entry per output. `npm run build` runs `tsc -p tsconfig.build.json` first, which
  * writes the SDK's ESM (dist/sdk/*.js) and its declarations (dist/sdk/*.d.ts); this config adds
- * only what tsc cannot make, so no file has two writers. Add further bundles (the widget) as
- * entries of this array.
+ * only what tsc cannot make (the CommonJS SDK and its declarations, and the widget bundles),
+ * so no file has two writers.
  */
 const sdkInput = 'dist/sdk/index.js';
 const sdkDir = 'dist/sdk';

@@ -25,7 +25,7 @@ export async function testServer(options: CreateServerOptions = {}): Promise<Ser
   return server;
 }
 
-/** The `name=value` pairs of every Set-Cookie header. */
+/** Every Set-Cookie header line, attributes included. */
 export function setCookies(response: ServerInjectResponse): string[] {
   const header = response.headers['set-cookie'];
   return header === undefined ? [] : Array.isArray(header) ? header : [String(header)];
