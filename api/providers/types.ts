@@ -28,7 +28,7 @@ export interface ImageProvider {
 }
 
 /**
- * What went wrong upstream, in our terms. The generation plugin maps each kind to a stable
+ * What went wrong upstream, in our terms. generation/outcome.ts maps each kind to a stable
  * error code: rejected → 422 prompt_rejected, busy → 503 provider_busy, error → 502
  * provider_error, timeout → 504 provider_timeout, bad_output → 502 provider_error.
  */
