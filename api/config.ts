@@ -76,7 +76,8 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     generateLimit: value.RATE_LIMIT_GENERATE_PER_HOUR,
     generateWindowMs: 60 * 60 * 1000,
     trustedProxies: value.TRUSTED_PROXIES,
-    corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()),
+    // Browsers send Origin without a trailing slash, and hapi compares the strings exactly.
+    corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim().replace(/\/+$/, '')),
     maxInFlight: value.MAX_IN_FLIGHT,
     maxQueued: value.MAX_QUEUED,
     generationTimeoutMs: value.GENERATION_TIMEOUT_SECONDS * 1000,
