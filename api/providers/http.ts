@@ -7,7 +7,7 @@ import { ProviderError } from './types.js';
 
 /** Large enough for a 4K PNG, small enough that a hostile upstream cannot exhaust memory. */
 export const MAX_BODY_BYTES = 48 * 1024 * 1024;
-/** JSON answers without an image in them are small; refuse anything bigger. */
+/** JSON answers may carry the image as base64 (4/3 of its bytes): room for the largest accepted one. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 /** Upstreams can say "come back tomorrow" (daily quotas); clients should retry far sooner. */
 export const RETRY_AFTER_CAP_SECONDS = 600;
