@@ -124,8 +124,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
           failAction: (_request, _h, error) => {
             const { field, message } = describeValidationError(error as Joi.ValidationError | undefined);
             const missingCaptcha = field === 'captcha';
-            const boom = apiError(400, missingCaptcha ? 'captcha_missing' : 'invalid_request', missingCaptcha ? 'Send the captcha answer with the prompt.' : message);
-            return boom;
+            return apiError(400, missingCaptcha ? 'captcha_missing' : 'invalid_request', missingCaptcha ? 'Send the captcha answer with the prompt.' : message);
           },
         },
         handler,
