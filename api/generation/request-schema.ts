@@ -53,7 +53,7 @@ export function describeValidationError(error: Joi.ValidationError | undefined):
   const detail = error?.details[0];
   const field = detail?.path[0] === undefined ? undefined : String(detail.path[0]);
   if (detail?.type === 'object.unknown') {
-    return { field, message: `Unknown field. Allowed fields: ${Object.keys(FIELD_MESSAGES).filter((k) => k !== 'height').join(', ')}.` };
+    return { field, message: `Unknown field. Allowed fields: ${Object.keys(FIELD_MESSAGES).join(', ')}.` };
   }
   if (detail?.type === 'size.unknown' || detail?.type === 'object.and') return { field: 'width', message: FIELD_MESSAGES.width! };
   if (field && FIELD_MESSAGES[field]) return { field, message: FIELD_MESSAGES[field]! };

@@ -99,6 +99,13 @@ describe('validation', () => {
     expect((await generate(server, cookie, { prompt: 'ok', captcha: 'ACDEH' })).statusCode).toBe(200);
   });
 
+  it('an unknown field is answered with every field the API accepts', async () => {
+    const { server, cookie } = await solved();
+    const response = await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH', colour: 'red' });
+    const { message } = response.result as { message: string };
+    for (const field of ['prompt', 'negativePrompt', 'captcha', 'width', 'height', 'seed']) expect(message).toContain(field);
+  });
+
   it('a missing captcha answer → 400 captcha_missing', async () => {
     const { server, cookie } = await solved();
     const response = await generate(server, cookie, { prompt: 'a' });
