@@ -1,4 +1,5 @@
 import {
+  CAPTCHA_ANSWER_MAX_LENGTH,
   ERROR_CODES,
   ERROR_STATUS,
   IMAGE_SIZES,
@@ -136,7 +137,7 @@ const schemas = {
   GenerateRequest: {
     ...object<GenerateRequest>({
       prompt: { type: 'string', minLength: 1, maxLength: PROMPT_MAX_LENGTH, description: 'Trimmed; no control characters.' },
-      captcha: { type: 'string', minLength: 1, description: 'The captcha answer, case-insensitive. Spent by this request, right or wrong.' },
+      captcha: { type: 'string', minLength: 1, maxLength: CAPTCHA_ANSWER_MAX_LENGTH, description: 'The captcha answer, case-insensitive. Spent by this request, right or wrong.' },
       width: optional(dimension('width')),
       height: optional(dimension('height')),
       seed: optional({ type: 'integer', minimum: 0, maximum: SEED_MAX, description: 'Random when omitted.' }),

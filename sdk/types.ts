@@ -17,6 +17,8 @@ export const DEFAULT_ASPECT_RATIO: AspectRatio = '1:1';
 
 export const PROMPT_MAX_LENGTH = 1000;
 export const NEGATIVE_PROMPT_MAX_LENGTH = 1000;
+/** Longest captcha answer the API reads; answers are far shorter, so this only bounds junk. */
+export const CAPTCHA_ANSWER_MAX_LENGTH = 32;
 /** Seeds are unsigned 32-bit integers below 2^32 - 1 (Stability's upper bound). */
 export const SEED_MAX = 4294967294;
 

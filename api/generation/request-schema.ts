@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import {
+  CAPTCHA_ANSWER_MAX_LENGTH,
   IMAGE_SIZES,
   NEGATIVE_PROMPT_MAX_LENGTH,
   PROMPT_MAX_LENGTH,
@@ -28,7 +29,7 @@ const text = (max: number, required: boolean) =>
  */
 export const generateRequestSchema = Joi.object<GenerateRequest>({
   prompt: text(PROMPT_MAX_LENGTH, true).required(),
-  captcha: Joi.string().trim().min(1).max(32).required(),
+  captcha: Joi.string().trim().min(1).max(CAPTCHA_ANSWER_MAX_LENGTH).required(),
   width: Joi.number().integer().strict(),
   height: Joi.number().integer().strict(),
   seed: Joi.number().integer().strict().min(0).max(SEED_MAX),

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument, type JsonSchema, type Operation } from '../../api/openapi.js';
 import { ProviderError } from '../../api/providers/types.js';
-import { ERROR_CODES, ERROR_STATUS, IMAGE_SIZES, PROMPT_MAX_LENGTH, SEED_MAX } from '../../sdk/types.js';
+import { CAPTCHA_ANSWER_MAX_LENGTH, ERROR_CODES, ERROR_STATUS, IMAGE_SIZES, PROMPT_MAX_LENGTH, SEED_MAX } from '../../sdk/types.js';
 import { issueCaptcha, manualClock, scriptedProvider, testServer } from '../helpers/server.js';
 
 const doc = openApiDocument;
@@ -137,6 +137,7 @@ describe('the OpenAPI document', () => {
     expect(valid({ prompt: 'a', captcha: 'b', width: 720, height: 720 })).not.toEqual([]);
     expect(valid({ prompt: 'a', captcha: 'b', width: 1024 })).not.toEqual([]);
     expect(valid({ prompt: 'a', captcha: 'b', extra: 1 })).not.toEqual([]);
+    expect(valid({ prompt: 'a', captcha: 'b'.repeat(CAPTCHA_ANSWER_MAX_LENGTH + 1) })).not.toEqual([]);
   });
 });
 
