@@ -1,20 +1,7 @@
-import { createRequire } from 'node:module';
+import { speak, type Utterance } from './speech-thread.js';
 import { decodeWav, encodeWav } from './wav.js';
 
 type Random = () => number;
-
-interface MeSpeakOptions {
-  rawdata: 'array';
-  variant: string;
-  pitch: number;
-  speed: number;
-  amplitude: number;
-}
-interface MeSpeak {
-  loadConfig(config: unknown): void;
-  loadVoice(voice: unknown): void;
-  speak(text: string, options: MeSpeakOptions): number[] | null;
-}
 
 // What eSpeak produces; kept as is.
 const SAMPLE_RATE = 22050;
@@ -41,38 +28,6 @@ const VARIANTS = ['klatt', 'klatt2', 'klatt3', 'f2', 'm7'];
 const between = (random: Random, min: number, max: number): number => min + random() * (max - min);
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-const require = createRequire(import.meta.url);
-const MESPEAK = require.resolve('mespeak');
-let engineData: { config: unknown; voice: unknown } | undefined;
-
-/**
- * A new meSpeak engine for every clip. meSpeak keeps one eSpeak (emscripten) instance whose heap
- * grows with each call; after about 75 calls its files read back corrupt and V8 aborts the whole
- * process. A fresh module instance costs ~20 ms and its memory is reclaimed once the clip is made.
- */
-function freshEngine(): MeSpeak {
-  // ~0.6 MB of voice data, parsed once; only the engine is rebuilt.
-  engineData ??= {
-    config: require('mespeak/src/mespeak_config.json'),
-    voice: require('mespeak/voices/en/en-us.json'),
-  };
-  // A throwaway require, so no parent module keeps a list of every instance loaded.
-  const load = createRequire(import.meta.url);
-  const warn = console.warn;
-  // meSpeak announces "Not in browser" through console.warn as it loads; nothing else runs meanwhile.
-  console.warn = () => undefined;
-  try {
-    delete load.cache[MESPEAK];
-    const meSpeak = load(MESPEAK) as MeSpeak;
-    delete load.cache[MESPEAK];
-    meSpeak.loadConfig(engineData.config);
-    meSpeak.loadVoice(engineData.voice);
-    return meSpeak;
-  } finally {
-    console.warn = warn;
-  }
-}
-
 function phraseFor(ch: string): string {
   const lower = ch.toLowerCase();
   const word = SPELLING[lower];
@@ -91,16 +46,19 @@ function trimSilence(samples: Float32Array): Float32Array {
   return samples.subarray(start, end);
 }
 
-function speakPhrase(meSpeak: MeSpeak, phrase: string, random: Random): Float32Array {
-  const bytes = meSpeak.speak(phrase, {
-    rawdata: 'array',
+/** The voice settings for one character: each gets its own, so no character sounds the same twice. */
+function utteranceFor(phrase: string, random: Random): Utterance {
+  return {
+    text: phrase,
     variant: pick(random, VARIANTS),
     pitch: Math.round(between(random, 35, 65)),
     speed: Math.round(between(random, 135, 160)),
     amplitude: Math.round(between(random, 80, 120)),
-  });
-  if (!bytes) throw new Error('captcha audio: speech engine failed');
-  const speech = decodeWav(Uint8Array.from(bytes));
+  };
+}
+
+function decodeSpeech(bytes: Uint8Array): Float32Array {
+  const speech = decodeWav(bytes);
   if (speech.sampleRate !== SAMPLE_RATE) throw new Error('captcha audio: unexpected sample rate');
   return trimSilence(speech.samples);
 }
@@ -149,14 +107,8 @@ function mix(parts: Float32Array[], random: Random): Float32Array {
 export async function renderCaptchaAudio(text: string, random: Random = Math.random): Promise<Buffer> {
   if (text.length === 0 || text.length > MAX_CHARACTERS) throw new Error('captcha audio: text length out of range');
   const phrases = [...text].map(phraseFor);
-  const meSpeak = freshEngine();
-  const parts: Float32Array[] = [];
-  for (const phrase of phrases) {
-    // Synthesis is synchronous (~30 ms a character): yield between characters so one clip
-    // never holds the event loop for the whole answer.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    parts.push(speakPhrase(meSpeak, phrase, random));
-  }
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // Settings are drawn before the mix, in character order, so an injected `random` repeats exactly.
+  const utterances = phrases.map((phrase) => utteranceFor(phrase, random));
+  const parts = (await speak(utterances)).map(decodeSpeech);
   return encodeWav({ sampleRate: SAMPLE_RATE, samples: mix(parts, random) });
 }
