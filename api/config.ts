@@ -99,7 +99,9 @@ export function redisUrlFromEnv(env: Environment): string | undefined {
 }
 
 function validEnvironment(env: Environment) {
-  const { error, value } = environmentSchema.validate(env);
+  // A blank variable (`PORT=` in a compose file) means unset, as it does for the providers' variables.
+  const given = Object.fromEntries(Object.entries(env).filter(([, text]) => text !== undefined && text.trim() !== ''));
+  const { error, value } = environmentSchema.validate(given);
   if (error) throw new ConfigError(`Invalid environment: ${error.message}`);
   return value;
 }

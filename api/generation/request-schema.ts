@@ -50,13 +50,18 @@ export const FIELD_MESSAGES: Record<string, string> = {
   seed: `"seed" must be a whole number from 0 to ${SEED_MAX}.`,
 };
 
-export function describeValidationError(error: Joi.ValidationError | undefined): { field: string | undefined; message: string } {
+export function describeValidationError(error: Joi.ValidationError | undefined): { field: string | undefined; missing: boolean; message: string } {
   const detail = error?.details[0];
   const field = detail?.path[0] === undefined ? undefined : String(detail.path[0]);
+  const missing = detail?.type === 'any.required' || detail?.type === 'string.empty';
+  return { field, missing, message: messageFor(detail, field) };
+}
+
+function messageFor(detail: Joi.ValidationErrorItem | undefined, field: string | undefined): string {
   if (detail?.type === 'object.unknown') {
-    return { field, message: `Unknown field. Allowed fields: ${Object.keys(FIELD_MESSAGES).join(', ')}.` };
+    return `Unknown field. Allowed fields: ${Object.keys(FIELD_MESSAGES).join(', ')}.`;
   }
-  if (detail?.type === 'size.unknown' || detail?.type === 'object.and') return { field: 'width', message: FIELD_MESSAGES.width! };
-  if (field && FIELD_MESSAGES[field]) return { field, message: FIELD_MESSAGES[field]! };
-  return { field, message: 'The body must be a JSON object with "prompt" and "captcha".' };
+  if (detail?.type === 'size.unknown' || detail?.type === 'object.and') return FIELD_MESSAGES.width!;
+  if (field && FIELD_MESSAGES[field]) return FIELD_MESSAGES[field]!;
+  return 'The body must be a JSON object with "prompt" and "captcha".';
 }

@@ -122,8 +122,9 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         validate: {
           payload: generateRequestSchema,
           failAction: (_request, _h, error) => {
-            const { field, message } = describeValidationError(error as Joi.ValidationError | undefined);
-            const missingCaptcha = field === 'captcha';
+            const { field, missing, message } = describeValidationError(error as Joi.ValidationError | undefined);
+            // Only an absent answer is "missing"; a malformed one is an invalid request like any other field.
+            const missingCaptcha = field === 'captcha' && missing;
             return apiError(400, missingCaptcha ? 'captcha_missing' : 'invalid_request', missingCaptcha ? 'Send the captcha answer with the prompt.' : message);
           },
         },

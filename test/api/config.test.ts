@@ -33,6 +33,10 @@ describe('serverOptionsFromEnv', () => {
     expect(response.headers['access-control-allow-origin']).toBe('https://a.example');
   });
 
+  it('treats a blank variable as unset', () => {
+    expect(serverOptionsFromEnv({ PORT: '', CORS_ORIGINS: '  ' })).toMatchObject({ port: 3000, corsOrigins: '*' });
+  });
+
   it('reads the shutdown bound, 30 s by default', () => {
     expect(shutdownTimeoutMsFromEnv({})).toBe(30_000);
     expect(shutdownTimeoutMsFromEnv({ SHUTDOWN_TIMEOUT_SECONDS: '340' })).toBe(340_000);

@@ -106,6 +106,16 @@ describe('validation', () => {
     for (const field of ['prompt', 'negativePrompt', 'captcha', 'width', 'height', 'seed']) expect(message).toContain(field);
   });
 
+  it.each([
+    ['too long', 'A'.repeat(33)],
+    ['not a string', 12345],
+  ])('a captcha answer %s → 400 invalid_request naming the field', async (_name, captcha) => {
+    const { server, cookie } = await solved();
+    const response = await generate(server, cookie, { prompt: 'a', captcha });
+    expect(response.result).toMatchObject({ statusCode: 400, code: 'invalid_request' });
+    expect((response.result as { message: string }).message).toMatch(/"captcha"/);
+  });
+
   it('a missing captcha answer → 400 captcha_missing', async () => {
     const { server, cookie } = await solved();
     const response = await generate(server, cookie, { prompt: 'a' });
