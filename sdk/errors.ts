@@ -1,4 +1,5 @@
 import { MESSAGES } from './messages.js';
+import { parseRetryAfter } from './retry-after.js';
 import type { ErrorBody, ErrorCode } from './types.js';
 
 /**
@@ -158,12 +159,7 @@ export class AbortError extends ImagekaError {
 /** Seconds from the body's `retryAfter`, else a `Retry-After` header in seconds or as an HTTP date. */
 export function retryAfterSeconds(body: ErrorBody | undefined, headers: Headers): number | undefined {
   if (typeof body?.retryAfter === 'number' && body.retryAfter >= 0) return body.retryAfter;
-  const header = headers.get('retry-after');
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds : undefined;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return parseRetryAfter(headers.get('retry-after'));
 }
 
 /** Builds the error class that matches an API error body (or a bare status, when the body is not ours). */

@@ -3,6 +3,7 @@
  * ProviderError whose message and detail hold only status codes and enum-like fields: upstream
  * bodies, URLs (Pollinations puts the prompt in the path) and error texts never get in.
  */
+import { parseRetryAfter } from '../../sdk/retry-after.js';
 import { ProviderError } from './types.js';
 
 /** Large enough for a 4K PNG, small enough that a hostile upstream cannot exhaust memory. */
@@ -176,13 +177,8 @@ export function mentionsSafety(...texts: unknown[]): boolean {
 export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) return clampRetry(Number(ms) / 1000);
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return clampRetry(Number(value));
-  // Date.parse also takes bare numbers ("-5" is a year); an HTTP date always names a month.
-  const date = /[A-Za-z]{3}/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(date)) return undefined;
-  return clampRetry((date - now) / 1000);
+  const seconds = parseRetryAfter(headers.get('retry-after'), now);
+  return seconds === undefined ? undefined : clampRetry(seconds);
 }
 
 export function clampRetry(seconds: number): number {
