@@ -55,7 +55,7 @@ export class APIError extends ImagekaError {
   declare readonly status: number;
   /** Stable machine-readable code; `undefined` when the body was not the API's (e.g. a proxy page). */
   declare readonly code: ErrorCode | undefined;
-  /** `X-Request-Id` of the response: quote it when reporting a problem. */
+  /** `X-Request-Id` of the response, for correlating in your own logs (IMAGEKA does not log it). */
   declare readonly requestId: string | undefined;
   declare readonly headers: Headers;
   /** The parsed error body, when it was one. */
