@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import { IMAGE_SIZES, type AspectRatio } from '../../sdk/types.js';
+import { fetchOutput, type DownloadRules } from './download.js';
 import { UpstreamCall, discard, statusFailure } from './http.js';
 import { ProviderError, type GeneratedImage } from './types.js';
 
@@ -35,9 +36,10 @@ export function imageFromBase64(value: unknown, seed: number): GeneratedImage {
 
 /**
  * Fetches an output URL an upstream handed back (Replicate, OpenAI-compatible servers in URL
- * mode). No credentials go with it: it usually lives on another host (a CDN or bucket).
+ * mode), only where `rules` allow (see download.ts). No credentials go with it: it usually lives
+ * on another host (a CDN or bucket).
  */
-export async function downloadImage(call: UpstreamCall, url: unknown, seed: number): Promise<GeneratedImage> {
+export async function downloadImage(call: UpstreamCall, url: unknown, seed: number, rules: DownloadRules): Promise<GeneratedImage> {
   if (typeof url === 'string' && url.startsWith('data:')) return imageFromBase64(url, seed);
   let parsed: URL;
   try {
@@ -45,10 +47,7 @@ export async function downloadImage(call: UpstreamCall, url: unknown, seed: numb
   } catch {
     throw new ProviderError('bad_output', 'upstream output URL is not a URL');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ProviderError('bad_output', 'upstream output URL is not http(s)');
-  }
-  const res = await call.fetch(parsed);
+  const res = await fetchOutput(call, parsed, rules);
   if (!res.ok) {
     await discard(res);
     throw statusFailure(res, 'output download');

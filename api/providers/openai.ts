@@ -2,6 +2,7 @@
  * OpenAI Images API (GPT image models), and the OpenAI-compatible servers that differ from it in
  * field names, size fields and response selectors: Together, LocalAI, DeepInfra.
  */
+import { downloadRules } from './download.js';
 import { UpstreamCall, bearer, field, joinUrl, mentionsSafety, safeToken, statusFailure } from './http.js';
 import { cropToAspect, downloadImage, imageFromBase64, rejectIfBlank } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
@@ -22,6 +23,8 @@ export interface OpenAIConfig {
   quality?: string;
   /** Whole-call timeout. GPT image models can take minutes at high quality. @default 300000 */
   timeoutMs?: number;
+  /** Hosts beyond the flavor's own that may serve output URLs (PROVIDER_DOWNLOAD_HOSTS). */
+  downloadHosts?: string[];
 }
 
 export const OPENAI_DEFAULT_MODEL = 'gpt-image-1';
@@ -31,6 +34,17 @@ export const OPENAI_BASE_URLS: Record<OpenAIFlavor, string> = {
   together: 'https://api.together.ai/v1',
   localai: 'http://127.0.0.1:8080/v1',
   deepinfra: 'https://api.deepinfra.com/v1/openai',
+};
+
+/**
+ * Where each flavor's output URLs live, besides the base URL's origin (LocalAI's
+ * /generated-images). We ask for base64 everywhere; these only matter for relays that answer URLs.
+ */
+export const OPENAI_DOWNLOAD_HOSTS: Record<OpenAIFlavor, string[]> = {
+  openai: ['oaidalleapiprodscus.blob.core.windows.net'],
+  together: ['api.together.ai', 'api.together.xyz'],
+  localai: [],
+  deepinfra: ['api.deepinfra.com'],
 };
 
 /** OpenAI's own safety codes: GPT image models, then the dall-e-3 one some relays still send. */
@@ -75,7 +89,9 @@ const BODIES: Record<OpenAIFlavor, BodyBuilder> = {
 export function createOpenAIProvider(config: OpenAIConfig): ImageProvider {
   const flavor = config.flavor ?? 'openai';
   const model = config.model ?? OPENAI_DEFAULT_MODEL;
-  const url = joinUrl(config.baseUrl ?? OPENAI_BASE_URLS[flavor], 'images/generations');
+  const base = config.baseUrl ?? OPENAI_BASE_URLS[flavor];
+  const url = joinUrl(base, 'images/generations');
+  const downloads = downloadRules(base, OPENAI_DOWNLOAD_HOSTS[flavor], config.downloadHosts);
   const timeoutMs = config.timeoutMs ?? OPENAI_DEFAULT_TIMEOUT_MS;
 
   return {
@@ -95,7 +111,7 @@ export function createOpenAIProvider(config: OpenAIConfig): ImageProvider {
       const image = typeof b64 === 'string'
         ? imageFromBase64(b64, input.seed)
         : field(first, 'url') !== undefined
-          ? await downloadImage(call, field(first, 'url'), input.seed)
+          ? await downloadImage(call, field(first, 'url'), input.seed, downloads)
           : failNoImage();
       if (flavor === 'openai') return cropToAspect(image, input.width, input.height);
       // Together and self-hosted diffusers blank refused images instead of failing.
