@@ -3,7 +3,7 @@
  * field names, size fields and response selectors: Together, LocalAI, DeepInfra.
  */
 import { downloadRules } from './download.js';
-import { UpstreamCall, bearer, field, joinUrl, mentionsSafety, safeToken, statusFailure } from './http.js';
+import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { cropToAspect, downloadImage, imageFromBase64, rejectIfBlank } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
@@ -46,6 +46,20 @@ export const OPENAI_DOWNLOAD_HOSTS: Record<OpenAIFlavor, string[]> = {
   localai: [],
   deepinfra: ['api.deepinfra.com'],
 };
+
+/**
+ * The error codes and types OpenAI and the compatible servers document (LocalAI sends the HTTP
+ * status as its code); any other value is logged as undocumented.
+ */
+const ERROR_CODES = new Set([
+  'moderation_blocked', 'content_policy_violation', 'invalid_api_key', 'rate_limit_exceeded', 'insufficient_quota',
+  'billing_hard_limit_reached', 'model_not_found', 'invalid_value', 'unsupported_value', 'invalid_request_error', 'server_error',
+  '400', '401', '403', '404', '422', '429', '500', '503',
+]);
+const ERROR_TYPES = new Set([
+  'invalid_request_error', 'image_generation_user_error', 'authentication_error', 'permission_error', 'rate_limit_error',
+  'requests', 'tokens', 'insufficient_quota', 'quota_exceeded', 'server_error', 'api_error', 'not_found_error',
+]);
 
 /** OpenAI's own safety codes: GPT image models, then the dall-e-3 one some relays still send. */
 const SAFETY_CODES = new Set(['moderation_blocked', 'content_policy_violation']);
@@ -130,8 +144,8 @@ export function gptImageSize(model: string, width: number, height: number): stri
 
 async function failure(call: UpstreamCall, res: Response, flavor: OpenAIFlavor): Promise<ProviderError> {
   const body = await call.errorBody(res);
-  const code = safeToken(field(body, 'error', 'code'));
-  const type = safeToken(field(body, 'error', 'type'));
+  const code = documentedCode(field(body, 'error', 'code'), ERROR_CODES);
+  const type = documentedCode(field(body, 'error', 'type'), ERROR_TYPES);
   // OpenAI has a `moderation` request parameter, so only its codes count there; the others
   // document no safety shape, so their message is inspected (never kept).
   const refused = SAFETY_CODES.has(code ?? '') || (flavor !== 'openai' && mentionsSafety(field(body, 'error', 'message'), field(body, 'error')));
