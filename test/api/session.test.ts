@@ -67,12 +67,13 @@ describe('GET /api/v1/captcha', () => {
   it('replaces an earlier captcha in the same session', async () => {
     let text = 'ACDEH';
     const server = await testServer({ captcha: () => fixedCaptcha(text)() });
-    const { cookie } = await issueCaptcha(server);
+    const first = await issueCaptcha(server);
     text = 'JMNPR';
-    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(403);
-    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'JMNPR' })).statusCode).toBe(200);
+    // Each captcha comes with a new session; the earlier answer is no longer accepted in it.
+    const second = await issueCaptcha(server, { cookie: first.cookie });
+    expect((await generate(server, second.cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(403);
+    const third = await issueCaptcha(server, { cookie: second.cookie });
+    expect((await generate(server, third.cookie, { prompt: 'a', captcha: 'JMNPR' })).statusCode).toBe(200);
   });
 });
 
