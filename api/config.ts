@@ -47,6 +47,7 @@ export const environmentSchema = Joi.object({
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
   SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', 30, 3600),
   MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
+  MEMORY_CACHE_MB: Joi.number().integer().min(1).max(65_536).default(100).label('MEMORY_CACHE_MB'),
   LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
   // Output URLs outside these (and the adapter's own hosts) are refused: see providers/download.ts.
   PROVIDER_DOWNLOAD_HOSTS: Joi.string()
@@ -91,6 +92,7 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     outputFormat: value.OUTPUT_FORMAT,
     hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
     maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
+    memoryCacheBytes: value.MEMORY_CACHE_MB * 1024 * 1024,
     logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
   };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import CatboxMemory from '@hapi/catbox-memory';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Hapi, { type ServerOptionsCache } from '@hapi/hapi';
+import { EvictingMemoryCache } from './cache/memory-engine.js';
 import { renderCaptchaAudio } from './captcha/audio.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
@@ -32,8 +32,10 @@ export interface CreateServerOptions {
   captchaAudio?: (answer: string) => Promise<Buffer>;
   /** Clock in epoch ms for captcha expiry and rate-limit windows. @default Date.now */
   now?: () => number;
-  /** hapi cache engine for sessions and hapi-rate-limit records. @default in-memory catbox */
+  /** hapi cache engine for sessions and hapi-rate-limit records. @default in memory, oldest records evicted when full */
   cache?: ServerOptionsCache;
+  /** Byte budget of the default in-memory cache. @default 100 MiB */
+  memoryCacheBytes?: number;
   /** @default in-memory store (one process) */
   captchaStore?: CaptchaStore;
   /** @default in-memory counter over `generateWindowMs` */
@@ -132,7 +134,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   const server = Hapi.server({
     host: options.host,
     port: options.port ?? 3000,
-    cache: options.cache ?? [{ name: 'imageka', provider: { constructor: CatboxMemory.Engine } }],
+    cache: options.cache ?? [
+      { name: 'imageka', provider: { constructor: EvictingMemoryCache, options: { maxByteSize: options.memoryCacheBytes ?? 100 * 1024 * 1024 } } },
+    ],
     load: maxEventLoopDelay > 0 ? { sampleInterval: 250, maxEventLoopDelay } : {},
     router: { stripTrailingSlash: false },
     // hapi's default prints 500s with their message to stderr, where a prompt could ride along.
