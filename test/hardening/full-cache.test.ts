@@ -39,7 +39,7 @@ describe('a full memory cache', () => {
       }
     }
     const server = await testServer({
-      cache: { name: 'small', provider: { constructor: Watched, options: { maxByteSize: BUDGET } } },
+      cache: { name: 'small', provider: { constructor: Watched as never, options: { maxByteSize: BUDGET } as never } },
       sessionSecret: SECRET,
       captchaPerMinute: 100_000,
     });
