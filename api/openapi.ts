@@ -133,6 +133,8 @@ const schemas = {
     height: { type: 'integer', minimum: 1 },
     expiresAt: { type: 'string', format: 'date-time', description: 'After this time the answer is refused with `captcha_expired`.' },
     audio: { type: 'string', description: 'Path of the same captcha spoken (`audio/wav`).' },
+    generationsLeft: { type: 'integer', minimum: 0, description: 'Images this client may still make in the current rate-limit window. At 0, wait for `generationsResetAt` before spending a captcha.' },
+    generationsResetAt: { type: 'string', format: 'date-time', description: 'When the rate-limit window starts over.' },
   }),
   GenerateRequest: {
     ...object<GenerateRequest>({
@@ -159,6 +161,7 @@ const schemas = {
   GenerateProgress: object<GenerateProgress>({
     elapsedMs: { type: 'integer', minimum: 0 },
     percent: optional({ type: 'number', minimum: 0, maximum: 100, description: 'Only where the image service reports it.' }),
+    typicalMs: optional({ type: 'integer', minimum: 0, description: 'Moving average of how long the last images took on this server instance; absent until it has made one.' }),
   }),
   ProviderInfo: object<ProviderInfo>({
     name: { type: 'string', description: 'e.g. `offline`, `openai`, `stability`.' },

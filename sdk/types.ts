@@ -38,6 +38,10 @@ export interface CaptchaResponse {
   expiresAt: string;
   /** Path of the spoken version of the same captcha (`audio/wav`). */
   audio: string;
+  /** Images this client may still make in the current rate-limit window (0: wait for `generationsResetAt`). */
+  generationsLeft: number;
+  /** ISO 8601 time when the window starts over and `generationsLeft` is full again. */
+  generationsResetAt: string;
 }
 
 /** `POST /api/v1/generate` body. */
@@ -77,6 +81,8 @@ export interface ProviderInfo {
 export interface GenerateProgress {
   elapsedMs: number;
   percent?: number;
+  /** Moving average of how long recent images took on this server, when it has made any. */
+  typicalMs?: number;
 }
 
 /** `GET /api/v1/health` */

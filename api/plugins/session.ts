@@ -125,13 +125,15 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         const expiresAt = options.now() + options.captchaTtlMs;
         await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
         request.yar.set('pending', true);
-        const image = await renderCaptchaImage(challenge);
+        const [image, allowance] = await Promise.all([renderCaptchaImage(challenge), server.plugins['imageka-rate-limit'].allowance(request)]);
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
           height: image.height,
           expiresAt: new Date(expiresAt).toISOString(),
           audio: '/api/v1/captcha/audio',
+          generationsLeft: allowance.generationsLeft,
+          generationsResetAt: new Date(allowance.resetAt).toISOString(),
         };
         return h.response(body).header(SESSION_HEADER, await sealSession(request.yar.id));
       },
