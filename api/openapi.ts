@@ -249,12 +249,23 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getCaptcha',
         summary: 'Issue a captcha, replacing any earlier one in this session',
+        description:
+          'The image is drawn at twice its SVG size (440 × 140) for sharp display on high-density screens; ' +
+          'show it at half its pixel size. The answer also tells how many images this client may still make in the rate-limit window.',
         security: session,
+        parameters: [
+          {
+            name: 'theme',
+            in: 'query',
+            description: '`dark` draws light characters on a dark ground, for dark pages.',
+            schema: { type: 'string', enum: ['light', 'dark'] },
+          },
+        ],
         responses: {
           '200': ok('A new captcha.', json(ref('CaptchaResponse')), {
             [SESSION_HEADER]: headerRef('Session'),
           }),
-          ...errorResponses(['rate_limited']),
+          ...errorResponses(['invalid_request', 'rate_limited']),
         },
       },
     },

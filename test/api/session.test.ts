@@ -1,4 +1,5 @@
 import Iron from '@hapi/iron';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../sdk/types.js';
 import { fixedCaptcha, generate, issueCaptcha, manualClock, sessionCookie, setCookies, testServer } from '../helpers/server.js';
@@ -62,6 +63,23 @@ describe('GET /api/v1/captcha', () => {
     expect(body.height).toBeGreaterThan(0);
     expect(body.expiresAt).toBe(new Date(clock() + 600_000).toISOString());
     expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('draws the image at twice its SVG size, dark on request with ?theme=dark, and refuses an unknown theme', async () => {
+    const server = await testServer();
+    const grey = async (body: unknown) => {
+      const { image, width, height } = body as { image: string; width: number; height: number };
+      const bytes = Buffer.from(image.replace(/^data:image\/webp;base64,/, ''), 'base64');
+      expect([width, height]).toEqual([400, 140]);
+      return (await sharp(bytes).greyscale().stats()).channels[0]!.mean;
+    };
+    const light = await server.inject({ url: '/api/v1/captcha' });
+    const dark = await server.inject({ url: '/api/v1/captcha?theme=dark' });
+    expect(await grey(light.result)).toBeGreaterThan(170);
+    expect(await grey(dark.result)).toBeLessThan(85);
+    const bad = await server.inject({ url: '/api/v1/captcha?theme=neon' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.result).toMatchObject({ code: 'invalid_request' });
   });
 
   it('replaces an earlier captcha in the same session', async () => {
