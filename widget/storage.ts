@@ -80,6 +80,13 @@ export class History {
     return items;
   }
 
+  /** Puts a removed picture back where it was (Undo); its image is already the small copy. */
+  restore(picture: Picture, index: number): Picture[] {
+    const items = this.list().filter((item) => item.id !== picture.id);
+    items.splice(index, 0, picture);
+    return write(this.#storage, HISTORY_KEY, JSON.stringify(items.slice(0, HISTORY_LIMIT))) === 'ok' ? items : this.list();
+  }
+
   clear(): Picture[] {
     try {
       this.#storage?.removeItem(HISTORY_KEY);

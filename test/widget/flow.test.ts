@@ -123,17 +123,37 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
     expect(mounted.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['second', 'first']);
     expect(mounted.$$('.tile time')[0]!.getAttribute('datetime')).toBe(new Date(stored[0]!.createdAt).toISOString());
 
+    // Each tile opens a larger view with what made the picture, and its actions.
     await type(mounted.$('#prompt'), 'something else');
-    mounted.$('[aria-label="Use prompt again: first"]').click();
-    await tick();
+    const dialog = () => mounted.root.querySelector<HTMLDialogElement>('dialog.viewer');
+    const inDialog = (text: string) => [...dialog()!.querySelectorAll('button')].find((b) => b.textContent === text)!;
+    const secondTile = mounted.$$('.tile')[1]!;
+    secondTile.click();
+    await until(() => expect(dialog()?.open).toBe(true));
+    expect(dialog()!.querySelector('#viewer-prompt')!.textContent).toBe('first');
+    expect(dialog()!.querySelector('dl')!.textContent).toContain('1024 × 1024');
+    expect(dialog()!.querySelector('dl')!.textContent).toContain(`Seed${stored[1]!.seed ?? ''}`.slice(0, 4));
+    expect(dialog()!.querySelector<HTMLAnchorElement>('a[download]')!.download).toMatch(/^imageka-\d+\.(webp|jpg|png)$/);
+    inDialog('Use this prompt again').click();
+    await until(() => expect(dialog()).toBeNull());
     expect(mounted.$<HTMLTextAreaElement>('#prompt').value).toBe('first');
     expect(mounted.$<HTMLInputElement>('input[name=ratio][value="1:1"]').checked).toBe(true);
     expect(focused(mounted)).toBe(mounted.$('#prompt'));
 
-    mounted.$('[aria-label="Delete image: second"]').click();
-    await tick();
+    // Delete offers Undo for a few seconds, with the focus on it.
+    mounted.$$('.tile')[0]!.click();
+    await until(() => expect(dialog()?.open).toBe(true));
+    inDialog('Delete').click();
+    await until(() => expect(dialog()).toBeNull());
     expect(mounted.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['first']);
     expect(JSON.parse(localStorage.getItem(HISTORY_KEY)!)).toHaveLength(1);
+    const undo = mounted.$<HTMLButtonElement>('[part=undo]');
+    expect(undo.closest('[role=status]')!.textContent).toBe('Image deleted.Undo');
+    expect(focused(mounted)).toBe(undo);
+    undo.click();
+    await tick();
+    expect(mounted.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['second', 'first']);
+    expect((JSON.parse(localStorage.getItem(HISTORY_KEY)!) as { prompt: string }[]).map((item) => item.prompt)).toEqual(['second', 'first']);
 
     mounted.$$('.gallery button').find((b) => b.textContent === 'Clear all')!.click();
     await tick();
