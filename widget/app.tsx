@@ -46,7 +46,6 @@ interface AppState {
   /** An answer belongs to one challenge: a spent challenge's answer means nothing for the next. */
   typed: { challenge?: CaptchaResponse; text: string };
   invalid: Invalid;
-  confirming: boolean;
   /** Why the spoken version of this challenge could not be played. */
   audioProblem?: { challenge: CaptchaResponse; problem: Problem };
   /** The picture that could not be copied to the clipboard. */
@@ -55,8 +54,8 @@ interface AppState {
   shown?: Picture;
   /** The history picture open in the larger view. */
   viewing?: Picture;
-  /** The history picture just deleted, with its place, while Undo is offered. */
-  removed?: { picture: Picture; index: number };
+  /** History as it was before a delete, while Undo is offered. */
+  removed?: Picture[];
 }
 
 /** How long Undo is offered after a delete. */
@@ -102,7 +101,6 @@ export class App extends Component<AppProps, AppState> {
     options: { ratio: '1:1', negativePrompt: '', seed: '' },
     typed: { text: '' },
     invalid: undefined,
-    confirming: false,
   };
 
   override componentDidMount(): void {
@@ -267,29 +265,26 @@ export class App extends Component<AppProps, AppState> {
     this.setState({ viewing: undefined }, () => (this.#opener ?? this.#refs.undo.current ?? this.#refs.gallery.current)?.focus());
   };
 
-  #remove = (picture: Picture) => {
-    const index = this.state.pictures.indexOf(picture);
+  /** Deletes one picture, or all of them: either way Undo can put everything back for a while. */
+  #remove = (picture?: Picture) => {
+    const { pictures } = this.state;
     this.#opener = undefined;
-    this.setState({ pictures: this.#history.remove(picture.id), removed: { picture, index } });
-    this.#refs.dialog.current?.close();
+    this.setState({ pictures: picture ? this.#history.remove(picture.id) : this.#history.clear(), removed: pictures });
     clearTimeout(this.#undoTimer);
     this.#undoTimer = setTimeout(() => this.setState({ removed: undefined }), UNDO_MS);
+    const dialog = this.#refs.dialog.current;
+    if (dialog) dialog.close();
+    else this.#viewerClosed();
   };
 
   #undo = () => {
     const { removed } = this.state;
     if (!removed) return;
-    this.setState({ pictures: this.#history.restore(removed.picture, removed.index), removed: undefined });
+    this.setState({ pictures: this.#history.restore(removed), removed: undefined });
     this.#refs.gallery.current?.focus();
   };
 
-  /** Clearing takes the focused button with it: the heading is the stable place to land. */
-  #cleared = () => {
-    this.setState({ pictures: this.#history.clear(), confirming: false, removed: undefined });
-    this.#refs.gallery.current?.focus();
-  };
-
-  override render({ theme, onTheme }: AppProps, { widget: state, prompt, options, invalid, pictures, notice, announcement, confirming, audioProblem }: AppState) {
+  override render({ theme, onTheme }: AppProps, { widget: state, prompt, options, invalid, pictures, notice, announcement, audioProblem }: AppState) {
     const strings = this.#strings();
     const refs = this.#refs;
     const challenge = challengeOf(state);
@@ -377,10 +372,7 @@ export class App extends Component<AppProps, AppState> {
                 <div id="generate-problem">
                   {problemAt('generate')}
                   {exhausted && (
-                    <div class="problem" part="error">
-                      <p role="alert">{strings.problems['rate-limited']}</p>
-                      <p class="countdown">{strings.moreIn(strings.duration(Math.ceil((Date.parse(challenge!.generationsResetAt) - now) / 1000)))}</p>
-                    </div>
+                    <ProblemView strings={strings} problem={{ kind: 'rate-limited', stage: 'generate', code: 'rate_limited', retryAt: Date.parse(challenge!.generationsResetAt) }} now={now} onRetry={submit} />
                   )}
                 </div>
                 <p class="hint">
@@ -405,16 +397,13 @@ export class App extends Component<AppProps, AppState> {
             strings={strings}
             items={pictures}
             notice={notice}
-            removed={this.state.removed?.picture}
+            removed={this.state.removed !== undefined}
             onUndo={this.#undo}
             onOpen={this.#open}
             viewing={this.state.viewing}
             onViewerClosed={this.#viewerClosed}
             onRemove={this.#remove}
-            onClear={this.#cleared}
             actions={actions}
-            confirming={confirming}
-            onConfirming={(value) => this.setState({ confirming: value })}
             refs={{ heading: refs.gallery, dialog: refs.dialog, undo: refs.undo }}
           />
           <p class="sr-only" aria-live="polite">

@@ -80,11 +80,9 @@ export class History {
     return items;
   }
 
-  /** Puts a removed picture back where it was (Undo); its image is already the small copy. */
-  restore(picture: Picture, index: number): Picture[] {
-    const items = this.list().filter((item) => item.id !== picture.id);
-    items.splice(index, 0, picture);
-    return write(this.#storage, HISTORY_KEY, JSON.stringify(items.slice(0, HISTORY_LIMIT))) === 'ok' ? items : this.list();
+  /** Writes back a list read before a delete (Undo); its images are already the small copies. */
+  restore(items: Picture[]): Picture[] {
+    return write(this.#storage, HISTORY_KEY, JSON.stringify(items)) === 'ok' ? items : this.list();
   }
 
   clear(): Picture[] {

@@ -86,7 +86,6 @@ const en = {
     audio: 'The audio captcha could not be played. Load a new captcha and try again.',
   },
   waitFor: (time: string) => `You can try again in ${time}.`,
-  moreIn: (time: string) => `You can make more in ${time}.`,
   duration: (seconds: number) => {
     const h = Math.floor(seconds / 3600);
     const m = Math.floor((seconds % 3600) / 60);
@@ -98,15 +97,13 @@ const en = {
   galleryNote: 'Kept only in this browser.',
   galleryEmpty: 'Images you make appear here.',
   clearAll: 'Clear all',
-  confirmClear: 'Delete all',
-  keep: 'Keep',
   remove: 'Delete',
   open: (prompt: string) => `Open image: ${prompt}`,
   close: 'Close',
   size: 'Size',
   seed: 'Seed',
   date: 'Made',
-  removed: 'Image deleted.',
+  removed: 'Deleted.',
   undo: 'Undo',
   evicted: (count: number) =>
     `Browser storage is full: the ${count === 1 ? 'oldest image was' : `${count} oldest images were`} removed from history.`,

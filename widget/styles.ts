@@ -11,6 +11,7 @@ export const STYLES = /* css */ `
 * { box-sizing: border-box; }
 p, h2, h3, figure, fieldset, legend { margin: 0; padding: 0; border: 0; min-width: 0; }
 
+.root, .viewer { color: var(--text); background: var(--surface); border: 1px solid var(--border); }
 .root {
   --accent: var(--imageka-accent, #5438f0);
   --on-accent: var(--imageka-on-accent, #fff);
@@ -26,9 +27,6 @@ p, h2, h3, figure, fieldset, legend { margin: 0; padding: 0; border: 0; min-widt
   display: grid;
   gap: 24px;
   padding: 28px;
-  color: var(--text);
-  background: var(--surface);
-  border: 1px solid var(--border);
   border-radius: var(--imageka-radius, 20px);
   box-shadow: 0 16px 40px -22px #0004;
   font: 16px/1.5 var(--imageka-font, "Inter Variable", Inter, system-ui, sans-serif);
@@ -125,7 +123,6 @@ summary::after { content: "+"; color: var(--muted); }
 .large { width: 100%; min-height: 50px; font-size: 17px; border-radius: 14px; box-shadow: 0 8px 20px -10px var(--accent); }
 .soft { color: var(--accent); background: var(--soft); border-color: var(--soft); }
 .ghost { color: var(--muted); background: none; border-color: transparent; }
-.danger { color: var(--surface); background: var(--danger); border-color: var(--danger); }
 .submit { display: grid; gap: 8px; text-align: center; }
 
 .stage, .frame { width: min(100%, 460px * var(--ratio)); aspect-ratio: var(--ratio); margin: 0 auto; border-radius: 16px; overflow: hidden; position: relative; background: var(--field); }
@@ -159,7 +156,7 @@ summary::after { content: "+"; color: var(--muted); }
 .tile .frame { display: block; width: 100%; aspect-ratio: 1; border-radius: 10px; box-shadow: none; }
 .tile-prompt { padding: 0 4px; overflow: hidden; font-weight: 500; white-space: nowrap; text-overflow: ellipsis; }
 
-.viewer { width: min(92vw, 880px); max-height: 92vh; padding: 20px; color: var(--text); background: var(--surface); border: 1px solid var(--border); border-radius: 18px; }
+.viewer { width: min(92vw, 880px); max-height: 92vh; padding: 20px; }
 .viewer::backdrop { background: #0009; }
 .viewer[open] { display: grid; gap: 16px; }
 .viewer > img { width: 100%; max-height: 60vh; object-fit: contain; border-radius: 12px; background: var(--field); }
@@ -180,9 +177,6 @@ summary::after { content: "+"; color: var(--muted); }
 @media (pointer: coarse) {
   .button, .chip, .segment > span, .compact .segment > span, summary { min-height: 44px; min-width: 44px; }
   .icon-button { width: 44px; }
-  .kbd { display: none; }
-}
-@media (hover: none) {
   .kbd { display: none; }
 }
 @media (prefers-reduced-motion: reduce) {

@@ -13,24 +13,21 @@ interface Props {
   strings: Strings;
   items: Picture[];
   notice: string;
-  /** Just deleted, and can still be put back. */
-  removed: Picture | undefined;
+  /** Something was just deleted and can still be put back. */
+  removed: boolean;
   onUndo: () => void;
   onOpen: (picture: Picture, opener: HTMLElement) => void;
   /** The picture open in the larger view. */
   viewing: Picture | undefined;
   onViewerClosed: () => void;
-  onRemove: (picture: Picture) => void;
-  onClear: () => void;
+  /** Deletes one picture, or every one without an argument. */
+  onRemove: (picture?: Picture) => void;
   actions: Omit<ActionsProps, 'strings' | 'picture'>;
-  /** "Clear all" was pressed and waits for "Delete all" or "Keep". */
-  confirming: boolean;
-  onConfirming: (confirming: boolean) => void;
   refs: { heading: Ref<HTMLHeadingElement>; dialog: Ref<HTMLDialogElement>; undo: Ref<HTMLButtonElement> };
 }
 
 /** History kept in this browser, newest first; each picture opens in a larger view. */
-export function Gallery({ strings, items, notice, removed, onUndo, onOpen, viewing, onViewerClosed, onRemove, onClear, actions, confirming, onConfirming, refs }: Props) {
+export function Gallery({ strings, items, notice, removed, onUndo, onOpen, viewing, onViewerClosed, onRemove, actions, refs }: Props) {
   const date = new Intl.DateTimeFormat(strings.lang, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <section class="gallery" part="gallery" aria-labelledby="gallery-heading">
@@ -41,21 +38,11 @@ export function Gallery({ strings, items, notice, removed, onUndo, onOpen, viewi
           </h3>
           <p class="muted small">{strings.galleryNote}</p>
         </div>
-        {items.length > 0 &&
-          (confirming ? (
-            <div class="actions">
-              <button type="button" class="button danger" onClick={onClear}>
-                {strings.confirmClear}
-              </button>
-              <button type="button" class="button" onClick={() => onConfirming(false)}>
-                {strings.keep}
-              </button>
-            </div>
-          ) : (
-            <button type="button" class="button ghost" onClick={() => onConfirming(true)}>
-              {strings.clearAll}
-            </button>
-          ))}
+        {items.length > 0 && (
+          <button type="button" class="button ghost" onClick={() => onRemove()}>
+            {strings.clearAll}
+          </button>
+        )}
       </div>
       <div class="notice" role="status">
         {removed ? (
