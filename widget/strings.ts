@@ -14,7 +14,12 @@ const en = {
   counterLabel: (left: number) => `${left} characters left`,
   promptMissing: 'Describe the image you want first.',
   examplesLabel: 'Try',
-  examples: ['A fox reading in a cosy library', 'Neon city street in the rain at night', 'A tiny astronaut tending a moon garden'],
+  /** Each example's short name, and the prompt it fills in. */
+  examples: [
+    ['Fox librarian', 'A fox reading in a cosy library, warm lamp light'],
+    ['Rainy neon street', 'A neon-lit city street in the rain at night'],
+    ['Moon garden', 'A tiny astronaut tending a garden on the moon'],
+  ] as [string, string][],
   stylesLabel: 'Style',
   /** Each style's name, and the words it adds to the end of the prompt. */
   styles: [
@@ -42,7 +47,7 @@ const en = {
   stop: 'Stop',
   listenLabel: 'Listen to the captcha characters',
   answerLabel: 'Captcha answer',
-  answerHint: (characters: string) => `Type the characters you see or hear. They can be ${characters}. Not case-sensitive.`,
+  answerHint: (characters: string) => `Type what you see or hear: ${characters}. Any case.`,
   answerMissing: 'Type the captcha characters first.',
   generate: 'Generate',
   shortcut: 'or press Ctrl + Enter',

@@ -25,8 +25,8 @@ p, h2, h3, figure, fieldset, legend { margin: 0; padding: 0; border: 0; min-widt
   --hover: color-mix(in srgb, var(--accent) 45%, var(--border));
   color-scheme: light;
   display: grid;
-  gap: 24px;
-  padding: 28px;
+  gap: 20px;
+  padding: 24px;
   border-radius: var(--imageka-radius, 20px);
   box-shadow: 0 16px 40px -22px #0004;
   font: 16px/1.5 var(--imageka-font, "Inter Variable", Inter, system-ui, sans-serif);
@@ -43,7 +43,9 @@ p, h2, h3, figure, fieldset, legend { margin: 0; padding: 0; border: 0; min-widt
   color-scheme: dark;
 }
 @container (max-width: 480px) {
-  .root { padding: 18px 16px; gap: 20px; }
+  .root { padding: 16px; gap: 16px; }
+  .root .form { gap: 14px; }
+  .root .label { margin-bottom: 6px; }
 }
 @container (min-width: 760px) {
   .columns { grid-template-columns: 1fr 1fr; gap: 32px; align-items: start; }
@@ -76,9 +78,10 @@ h3 { font-size: 15px; outline: none; }
 .field:focus { outline: 2px solid var(--accent); outline-offset: -1px; background: var(--surface); }
 [aria-invalid="true"] { border-color: var(--danger); }
 textarea { resize: vertical; }
-#prompt { min-height: 92px; }
-.starters { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }
-.chip { min-height: 32px; padding: 4px 12px; font: inherit; font-size: 14px; color: var(--text); background: var(--field); border: 1px solid var(--border); border-radius: 99px; cursor: pointer; }
+#prompt { min-height: 72px; }
+/* One row that scrolls sideways when narrow, so start points never push the form down. */
+.starters { display: flex; align-items: center; gap: 6px; overflow-x: auto; white-space: nowrap; }
+.chip { flex: none; min-height: 32px; padding: 4px 12px; font: inherit; font-size: 14px; color: var(--text); background: var(--field); border: 1px solid var(--border); border-radius: 99px; cursor: pointer; }
 .chip:hover { border-color: var(--hover); }
 
 .segments { display: flex; flex-wrap: wrap; gap: 8px; }
@@ -87,8 +90,10 @@ textarea { resize: vertical; }
 .segment > span { display: flex; align-items: center; justify-content: center; gap: 8px; width: 100%; min-height: 40px; padding: 6px 12px; font-size: 15px; border: 1px solid var(--border); border-radius: 99px; }
 /* Five ratios in one row, or three and two: never one left alone on a line. */
 [part="ratio"] .segments { display: grid; grid-template-columns: repeat(5, 1fr); gap: 6px; }
-[part="ratio"] .segment > span { padding: 6px 4px; }
-@container (max-width: 470px) {
+/* The ratio above its name: five fit in a row down to a phone's width. */
+[part="ratio"] .segment > span { flex-direction: column; gap: 0; padding: 4px 2px; line-height: 1.2; border-radius: 14px; }
+[part="ratio"] small { font-size: 12px; color: var(--muted); }
+@container (max-width: 300px) {
   [part="ratio"] .segments { grid-template-columns: repeat(6, 1fr); }
   [part="ratio"] .segment { grid-column: span 2; }
   [part="ratio"] .segment:nth-child(n + 4) { grid-column: span 3; }
@@ -106,7 +111,7 @@ summary::after { content: "+"; color: var(--muted); }
 [open] summary::after { content: "−"; }
 .more-body { gap: 16px; padding: 2px 14px 16px; }
 
-.captcha-row { flex-wrap: nowrap; align-items: stretch; justify-content: start; margin-bottom: 12px; }
+.captcha-row { flex-wrap: nowrap; align-items: stretch; justify-content: start; margin-bottom: 8px; }
 .captcha-image { flex: 0 1 auto; min-width: 0; height: 70px; aspect-ratio: var(--ratio, 3); display: grid; place-items: center; color: var(--muted); background: var(--field); border: 1px solid var(--border); border-radius: 12px; overflow: hidden; }
 .captcha-image img { width: 100%; height: 100%; background: #fff; }
 .captcha-image span { padding: 0 8px; text-align: center; }
@@ -140,7 +145,7 @@ summary::after { content: "+"; color: var(--muted); }
 .frame img, .tile img { display: block; width: 100%; height: 100%; object-fit: cover; }
 .badge { position: absolute; top: 10px; left: 10px; padding: 4px 10px; font-size: 12px; font-weight: 600; color: #fff; background: #0a0a12c8; border-radius: 99px; }
 .tile .badge { top: 4px; left: 4px; padding: 1px 6px; font-size: 11px; }
-.result .actions { justify-content: start; }
+.result .actions, .viewer .actions { justify-content: start; }
 .problem { padding: 14px 16px; font-weight: 500; background: color-mix(in srgb, var(--danger) 9%, var(--surface)); border: 1px solid color-mix(in srgb, var(--danger) 45%, var(--surface)); border-radius: 14px; }
 .countdown { font-weight: 700; font-variant-numeric: tabular-nums; }
 

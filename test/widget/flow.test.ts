@@ -165,6 +165,22 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
     expect(mounted.$$('.tile')).toHaveLength(2);
   });
 
+  it('offers start points: an example fills an empty prompt, a style adds its words in view; the answer hint lists the characters', async () => {
+    const api = await startApi();
+    const mounted = await readyWidget(api);
+    const prompt = mounted.$<HTMLTextAreaElement>('#prompt');
+    const chip = (name: string) => mounted.$$('[part=starters] button').find((button) => button.textContent === name)!;
+    chip('Moon garden').click();
+    await tick();
+    expect(prompt.value).toBe('A tiny astronaut tending a garden on the moon');
+    chip('Watercolour').click();
+    await tick();
+    expect(prompt.value).toBe('A tiny astronaut tending a garden on the moon, soft watercolour painting');
+    expect(chip('Watercolour').hasAttribute('disabled')).toBe(true);
+    expect(chip('Photo').getAttribute('aria-label')).toBe('Add style: Photo');
+    expect(mounted.$('#answer-hint').textContent).toBe('Type what you see or hear: A C D E H M N P R T U W X Y 3 6 9. Any case.');
+  });
+
   it('shows history from an earlier visit and survives being moved in the page', async () => {
     const api = await startApi();
     const first = await readyWidget(api);

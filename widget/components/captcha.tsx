@@ -26,8 +26,8 @@ interface Props {
   answerRef: Ref<HTMLInputElement>;
 }
 
-/** Characters spelled out for the hint: "A, C, D … 6 or 9". */
-const CHARACTERS = [...CAPTCHA_ALPHABET].join(', ').replace(/, (\w)$/, ' or $1');
+/** The characters that can occur, spaced so screen readers spell them out. */
+const CHARACTERS = [...CAPTCHA_ALPHABET].join(' ');
 
 /** The challenge as an image and as speech, and the one answer field both lead to. */
 export function CaptchaField({ strings, challenge, loading, generating, answer, onAnswer, onReload, onListen, playing, waiting, invalid, problem, answerRef }: Props) {

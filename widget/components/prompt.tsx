@@ -29,7 +29,7 @@ export function PromptField({ strings, value, onInput, invalid, problem, inputRe
         ref={inputRef}
         class="field"
         part="prompt"
-        rows={3}
+        rows={2}
         maxLength={PROMPT_MAX_LENGTH}
         placeholder={strings.promptPlaceholder}
         value={value}
@@ -55,9 +55,9 @@ export function PromptField({ strings, value, onInput, invalid, problem, inputRe
                 {name}
               </button>
             ))
-          : strings.examples.map((example) => (
-              <button type="button" class="chip" key={example} onClick={() => onInput(example)}>
-                {example}
+          : strings.examples.map(([name, example]) => (
+              <button type="button" class="chip" key={name} onClick={() => onInput(example)}>
+                {name}
               </button>
             ))}
       </div>
