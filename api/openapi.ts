@@ -257,7 +257,7 @@ export const openApiDocument: OpenApiDocument = {
           {
             name: 'theme',
             in: 'query',
-            description: '`dark` draws light characters on a dark ground, for dark pages.',
+            description: '`dark` draws light characters on a dark ground, for dark pages; any other value draws the light captcha.',
             schema: { type: 'string', enum: ['light', 'dark'] },
           },
         ],
@@ -265,7 +265,7 @@ export const openApiDocument: OpenApiDocument = {
           '200': ok('A new captcha.', json(ref('CaptchaResponse')), {
             [SESSION_HEADER]: headerRef('Session'),
           }),
-          ...errorResponses(['invalid_request', 'rate_limited']),
+          ...errorResponses(['rate_limited']),
         },
       },
     },

@@ -193,10 +193,13 @@ function warp(pixels: Buffer, width: number, height: number, random: Random, sca
   const phaseX = between(random, 0, 2 * Math.PI);
   const phaseY = between(random, 0, 2 * Math.PI);
   const out = Buffer.alloc(pixels.length);
+  // Each offset depends on one coordinate only: computed once per row and column, not per pixel.
+  const rowShift = Array.from({ length: height }, (_, y) => ampX * Math.sin((2 * Math.PI * y) / waveX + phaseX));
+  const columnShift = Array.from({ length: width }, (_, x) => ampY * Math.sin((2 * Math.PI * x) / waveY + phaseY));
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
-      const sx = x + ampX * Math.sin((2 * Math.PI * y) / waveX + phaseX);
-      const sy = y + ampY * Math.sin((2 * Math.PI * x) / waveY + phaseY);
+      const sx = x + rowShift[y]!;
+      const sy = y + columnShift[x]!;
       for (let c = 0; c < CHANNELS; c += 1) {
         out[(y * width + x) * CHANNELS + c] = Math.round(sample(pixels, width, height, sx, sy, c));
       }

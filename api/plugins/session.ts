@@ -121,20 +121,13 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/captcha',
-      options: {
-        ...limited,
-        description: 'Issue a captcha, replacing any earlier one in this session',
-        validate: {
-          query: Joi.object({ theme: Joi.string().valid('light', 'dark') }).unknown(),
-          failAction: () => apiError(400, 'invalid_request', 'theme must be light or dark.'),
-        },
-      },
+      options: { ...limited, description: 'Issue a captcha, replacing any earlier one in this session' },
       async handler(request, h) {
         const challenge = options.captcha();
         const expiresAt = options.now() + options.captchaTtlMs;
         await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
         request.yar.set('pending', true);
-        const [image, allowance] = await Promise.all([renderCaptchaImage(challenge, undefined, { theme: request.query.theme as 'light' | 'dark' | undefined, scale: CAPTCHA_SCALE }), server.plugins['imageka-rate-limit'].allowance(request)]);
+        const [image, allowance] = await Promise.all([renderCaptchaImage(challenge, undefined, { theme: darkRequested(request) ? 'dark' : 'light', scale: CAPTCHA_SCALE }), server.plugins['imageka-rate-limit'].allowance(request)]);
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
@@ -169,6 +162,11 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     });
   },
 };
+
+/** `?theme=dark` is a display preference, not an input: anything else draws the light captcha. */
+function darkRequested(request: Request): boolean {
+  return request.query.theme === 'dark';
+}
 
 function pending(record: CaptchaRecord | null, now: number): CaptchaRecord {
   if (!record) {
