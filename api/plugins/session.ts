@@ -12,6 +12,8 @@ import { headerText } from '../client-address.js';
 import { apiError } from '../errors.js';
 
 const PLUGIN = 'imageka-session';
+/** Drawn at twice its size: sharp on high-density screens, still a small WebP. */
+const CAPTCHA_SCALE = 2;
 
 export interface SessionPluginOptions {
   password: string;
@@ -137,13 +139,15 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         const expiresAt = options.now() + options.captchaTtlMs;
         await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
         request.yar.set('pending', true);
-        const image = await renderCaptchaImage(challenge);
+        const [image, allowance] = await Promise.all([renderCaptchaImage(challenge, undefined, { theme: darkRequested(request) ? 'dark' : 'light', scale: CAPTCHA_SCALE }), server.plugins['imageka-rate-limit'].allowance(request)]);
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
           height: image.height,
           expiresAt: new Date(expiresAt).toISOString(),
           audio: '/api/v1/captcha/audio',
+          generationsLeft: allowance.generationsLeft,
+          generationsResetAt: new Date(allowance.resetAt).toISOString(),
         };
         return h.response(body).header(SESSION_HEADER, await sealSession(request.yar.id));
       },
@@ -187,6 +191,11 @@ async function renewSessionId(request: Request, store: CaptchaStore): Promise<vo
   // rejection when the store is away. The id is the one field yar reads on commit.
   (request.yar as { id: string }).id = newSessionId();
   await Promise.all([store.take(previous), request.server.yar.revoke(previous)]);
+}
+
+/** `?theme=dark` is a display preference, not an input: anything else draws the light captcha. */
+function darkRequested(request: Request): boolean {
+  return request.query.theme === 'dark';
 }
 
 function pending(record: CaptchaRecord | null, now: number): CaptchaRecord {
