@@ -1,4 +1,4 @@
-import type { ProviderInfo } from '../sdk/types.js';
+import type { ImageSize, ProviderInfo } from '../sdk/types.js';
 
 /*
  * The widget's public types: the package's declarations (widget/dist/types) are this file, the
@@ -19,7 +19,7 @@ export interface WidgetEvents {
   /** A captcha is shown and the widget can be used; once per connection. */
   'imageka:ready': { api: string };
   /** The visitor asked for an image; the request is on its way. */
-  'imageka:generate': { prompt: string; negativePrompt?: string; width: number; height: number; seed?: number };
+  'imageka:generate': { prompt: string; negativePrompt?: string; seed?: number } & ImageSize;
   /** An image arrived (`image` is a full-size `data:` URL). */
   'imageka:image': {
     image: string;
