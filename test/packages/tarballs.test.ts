@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSWER, startApi } from '../sdk/harness.js';
+import { assertOutputsCurrent } from '../helpers/build.js';
 import { ROOT } from '../helpers/site.js';
+import { ANSWER, startApi } from '../sdk/harness.js';
 
 /*
  * @imageka/sdk and @imageka/widget as a developer gets them: `npm pack` (after `npm run build`),
@@ -51,6 +52,8 @@ function typeErrors(dir: string, files: string[], options: ts.CompilerOptions): 
 }
 
 beforeAll(async () => {
+  assertOutputsCurrent(['sdk/dist/index.js', 'sdk/dist/index.cjs', 'sdk/dist/index.d.ts', 'sdk/dist/index.d.cts'], ['sdk']);
+  assertOutputsCurrent(['widget/dist/widget.js', 'widget/dist/widget.mjs', 'widget/dist/types/widget/index.d.ts'], ['widget', 'sdk']);
   work = await mkdtemp(join(tmpdir(), 'imageka-packages-'));
   const { stdout } = await run('npm', ['pack', '--json', '--workspace', 'sdk', '--workspace', 'widget', '--pack-destination', work], { cwd: ROOT, env: NPM_ENV });
   for (const packed of JSON.parse(stdout) as Packed[]) {
