@@ -56,7 +56,7 @@ describe('redocly lint (recommended rules)', () => {
     expect(warnings.sort()).toEqual([...EXPLAINED_WARNINGS].sort());
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     for (const rule of new Set(EXPLAINED_WARNINGS.map((warning) => warning.split(' ')[0]!))) expect(readme).toContain(`\`${rule}\``);
-  });
+  }, 120_000);
 });
 
 describe('openapi-typescript', () => {
@@ -81,7 +81,7 @@ describe('openapi-typescript', () => {
   beforeAll(async () => {
     const types = astToString(await openapiTS(openApiDocument as unknown as Parameters<typeof openapiTS>[0]));
     await writeFile(join(dir, 'openapi.ts'), types);
-  });
+  }, 60_000);
 
   const header = `import type { components } from './openapi.js';\ntype GenerateRequest = components['schemas']['GenerateRequest'];\n`;
 
@@ -90,7 +90,7 @@ describe('openapi-typescript', () => {
 export const plain: GenerateRequest = { prompt: 'a fox', captcha: 'abcde', negativePrompt: 'blur' };
 `;
     expect(await compile('valid.ts', source)).toEqual([]);
-  });
+  }, 120_000);
 
   it('makes a GenerateRequest that refuses 42, an unknown size and a width alone', async () => {
     const source = `${header}export const number: GenerateRequest = 42;
@@ -100,5 +100,5 @@ export const noCaptcha: GenerateRequest = { prompt: 'a fox' };
 `;
     const lines = (await compile('invalid.ts', source)).map((error) => error.split(':')[0]);
     expect([...new Set(lines)].sort()).toEqual(['3', '4', '5', '6']);
-  });
+  }, 120_000);
 });

@@ -96,7 +96,7 @@ describe('@imageka/sdk tarball', () => {
     expect(JSON.parse(esm.stdout)).toEqual({ width: 1280, height: 720, preview: true });
     const cjs = await run(process.execPath, ['cjs.cjs', baseUrl], { cwd: dir });
     expect(cjs.stdout.trim()).toBe('true function');
-  });
+  }, 120_000);
 
   it('types a strict TypeScript project (node16 ESM and CommonJS, bundler), where only allowed sizes compile', async () => {
     const dir = await consumer('sdk-types', tarball('@imageka/sdk').file);
@@ -145,7 +145,7 @@ void client.generate({ prompt: 'a fox', captcha: 'abcde', width: 1280, height: 1
     expect(report.analysis.problems).toEqual([]);
     const root = report.analysis.entrypoints['.']!.resolutions;
     for (const mode of ['node16-cjs', 'node16-esm', 'bundler']) expect(root[mode]?.resolution?.isTypeScript, mode).toBe(true);
-  });
+  }, 120_000);
 });
 
 describe('@imageka/widget tarball', () => {
@@ -207,5 +207,5 @@ document.addEventListener('imageka:theme', (event) => { const theme: 'sepia' = e
     const counted = report.analysis.problems.filter((problem) => !['node10', 'node16-cjs'].includes(problem.resolutionKind ?? ''));
     expect(counted).toEqual([]);
     expect(report.analysis.problems.map((problem) => problem.kind).filter((kind) => kind !== 'CJSResolvesToESM' && kind !== 'NoResolution')).toEqual([]);
-  });
+  }, 120_000);
 });
