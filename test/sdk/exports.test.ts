@@ -116,5 +116,6 @@ describe('the SDK package', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Compiling against lib.dom takes tens of seconds on a busy machine.
+  }, 120_000);
 });
