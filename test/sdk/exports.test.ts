@@ -116,6 +116,5 @@ describe('the SDK package', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    // Compiling against lib.dom takes tens of seconds on a busy machine.
-  }, 120_000);
+  }, 120_000); // compiling against lib.dom takes tens of seconds on a busy machine
 });
