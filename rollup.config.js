@@ -2,16 +2,16 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { browserSdk, minifyWidgetCss, reportSize } from './widget/rollup-plugins.js';
+import { browserSdk, minifyWidgetCss, reportSize, widgetDeclarations } from './widget/rollup-plugins.js';
 
 /**
- * Bundles, one entry per output. `npm run build` runs `tsc -p tsconfig.build.json` first, which
- * writes the SDK's ESM (dist/sdk/*.js) and its declarations (dist/sdk/*.d.ts); this config adds
- * only what tsc cannot make (the CommonJS SDK and its declarations, and the widget bundles),
- * so no file has two writers.
+ * Bundles, one entry per output. `npm run build` runs `tsc -p sdk/tsconfig.json` first, which
+ * writes the @imageka/sdk package's ESM (sdk/dist/*.js) and declarations (sdk/dist/*.d.ts); this
+ * config adds only what tsc cannot make (the CommonJS SDK and its declarations, and the
+ * @imageka/widget bundles in widget/dist), so no file has two writers.
  */
-const sdkInput = 'dist/sdk/index.js';
-const sdkDir = 'dist/sdk';
+const sdkInput = 'sdk/dist/index.js';
+const sdkDir = 'sdk/dist';
 
 /**
  * CommonJS twins of tsc's declarations (`x.d.ts` → `x.d.cts`, importing `./y.cjs`). In a
@@ -33,17 +33,16 @@ const commonJsDeclarations = {
 const sdkCommonJs = {
   input: sdkInput,
   output: {
-    file: 'dist/sdk/index.cjs',
+    file: 'sdk/dist/index.cjs',
     format: 'cjs',
     exports: 'named',
-    sourcemap: true,
   },
   plugins: [
     {
       name: 'imageka-sdk-needs-tsc',
       buildStart() {
         if (!existsSync(sdkInput)) {
-          this.error(`${sdkInput} is missing: run "npm run build" (tsc writes it before rollup runs).`);
+          this.error(`${sdkInput} is missing: run "npm run build" (tsc -p sdk/tsconfig.json writes it before rollup runs).`);
         }
       },
     },
@@ -63,12 +62,13 @@ const sdkCommonJs = {
  * @param {import('rollup').OutputOptions} output
  * @returns {import('rollup').RollupOptions}
  */
-function widgetBundle(input, output) {
+function widgetBundle(input, output, extraPlugins = []) {
   const module = output.format === 'es';
   return {
     input,
     output: { sourcemap: true, ...output },
     plugins: [
+      ...extraPlugins,
       browserSdk(),
       nodeResolve({ browser: true }),
       typescript({
@@ -91,7 +91,10 @@ function widgetBundle(input, output) {
   };
 }
 
-const widgetScript = widgetBundle('widget/script.ts', { file: 'dist/widget/widget.js', format: 'iife' });
-const widgetModule = widgetBundle('widget/index.ts', { file: 'dist/widget/widget.mjs', format: 'es' });
+const widgetScript = widgetBundle('widget/script.ts', { file: 'widget/dist/widget.js', format: 'iife' });
+// The package's declarations, once, beside the module build: both entries' types.
+const widgetModule = widgetBundle('widget/index.ts', { file: 'widget/dist/widget.mjs', format: 'es' }, [
+  widgetDeclarations({ entries: ['widget/index.ts', 'widget/script.ts'], outDir: 'widget/dist/types' }),
+]);
 
 export default [sdkCommonJs, widgetScript, widgetModule];

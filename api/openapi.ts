@@ -23,7 +23,8 @@ export interface JsonSchema {
   $ref?: string;
   type?: 'object' | 'string' | 'integer' | 'number' | 'boolean' | 'array';
   description?: string;
-  properties?: Record<string, JsonSchema>;
+  /** `false`: the property must be absent. */
+  properties?: Record<string, JsonSchema | false>;
   required?: string[];
   additionalProperties?: boolean;
   enum?: readonly (string | number)[];
@@ -36,6 +37,7 @@ export interface JsonSchema {
   format?: string;
   contentMediaType?: string;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
   allOf?: JsonSchema[];
   not?: JsonSchema;
 }
@@ -77,6 +79,7 @@ export interface Operation {
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  servers: { url: string; description: string }[];
   paths: Record<string, { get?: Operation; post?: Operation }>;
   components: {
     schemas: Record<string, JsonSchema>;
@@ -97,7 +100,7 @@ const optional = (schema: JsonSchema): Optional => ({ optional: schema });
  * optional ones (and only those) wrapped in `optional()`, so `required` cannot drift either.
  */
 function object<T>(shape: { [K in keyof Required<T>]: undefined extends T[K] ? Optional : JsonSchema }): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
+  const properties: Record<string, JsonSchema | false> = {};
   const required: string[] = [];
   for (const [key, value] of Object.entries(shape) as [string, JsonSchema | Optional][]) {
     if ('optional' in value) {
@@ -114,11 +117,16 @@ const ref = (name: keyof typeof schemas): JsonSchema => ({ $ref: `#/components/s
 
 const SIZES = Object.values(IMAGE_SIZES);
 const unique = (values: number[]): number[] => [...new Set(values)];
-/** Width and height must be one of the sizes together, not each on its own. */
+/**
+ * Width and height must be one of the sizes together, not each on its own. Written as `oneOf`
+ * beside `properties`, which generators such as openapi-typescript turn into
+ * `{ …fields } & ({ width: 1024; height: 1024 } | …)`, the SDK's own `ImageSize` union.
+ */
 const sizePairs: JsonSchema[] = SIZES.map(({ width, height }) => ({
   properties: { width: { const: width }, height: { const: height } },
   required: ['width', 'height'],
 }));
+const noSize: JsonSchema = { properties: { width: false, height: false } };
 const dimension = (axis: 'width' | 'height'): JsonSchema => ({ type: 'integer', enum: unique(SIZES.map((size) => size[axis])) });
 const dataUrl = (types: string): JsonSchema => ({ type: 'string', pattern: `^data:image/(${types});base64,[A-Za-z0-9+/]+=*$` });
 
@@ -145,7 +153,7 @@ const schemas = {
       seed: optional({ type: 'integer', minimum: 0, maximum: SEED_MAX, description: 'Random when omitted.' }),
       negativePrompt: optional({ type: 'string', maxLength: NEGATIVE_PROMPT_MAX_LENGTH }),
     }),
-    anyOf: [{ not: { anyOf: [{ required: ['width'] }, { required: ['height'] }] } }, ...sizePairs],
+    oneOf: [noSize, ...sizePairs],
   },
   GenerateResponse: {
     ...object<GenerateResponse>({
@@ -156,7 +164,7 @@ const schemas = {
       seed: { type: 'integer', minimum: 0, maximum: SEED_MAX },
       provider: { $ref: '#/components/schemas/ProviderInfo' },
     }),
-    anyOf: sizePairs,
+    oneOf: sizePairs,
   },
   GenerateProgress: object<GenerateProgress>({
     elapsedMs: { type: 'integer', minimum: 0 },
@@ -185,6 +193,10 @@ const schemas = {
 const headers = {
   RequestId: { description: 'A random id for this response. Server logs do not record it (they keep only the standard access-log fields).', required: true, schema: { type: 'string', minLength: 1 } },
   RetryAfter: { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 0 } },
+  // hapi-rate-limit's per-client counts on the captcha routes (RATE_LIMIT_CAPTCHA_PER_MINUTE).
+  RateLimitLimit: { description: 'Requests this client may make to this route per minute.', required: true, schema: { type: 'integer', minimum: 1 } },
+  RateLimitRemaining: { description: 'Requests left in this minute; -1 once over the limit.', required: true, schema: { type: 'integer', minimum: -1 } },
+  RateLimitReset: { description: 'When the count starts again, in milliseconds since the Unix epoch.', required: true, schema: { type: 'integer', minimum: 0 } },
   Session: {
     description: `The sealed session. Send it back as the \`${SESSION_HEADER}\` request header where cookies are blocked.`,
     required: true,
@@ -193,6 +205,16 @@ const headers = {
 } satisfies Record<string, Header>;
 
 const headerRef = (name: keyof typeof headers) => ({ $ref: `#/components/headers/${name}` }) as unknown as Header;
+
+/** The counts hapi-rate-limit adds to every answer of a captcha route (they may be missing on other errors). */
+const rateLimitHeaders = (required: boolean): Record<string, Header> => {
+  const of = (name: 'RateLimitLimit' | 'RateLimitRemaining' | 'RateLimitReset') => (required ? headerRef(name) : { ...headers[name], required: false });
+  return {
+    'X-RateLimit-UserPathLimit': of('RateLimitLimit'),
+    'X-RateLimit-UserPathRemaining': of('RateLimitRemaining'),
+    'X-RateLimit-UserPathReset': of('RateLimitReset'),
+  };
+};
 
 /** Codes that come with `Retry-After`. */
 const RETRY_CODES: readonly ErrorCode[] = ['rate_limited', 'provider_busy', 'overloaded'];
@@ -204,7 +226,7 @@ const COMMON_CODES: readonly ErrorCode[] = ['overloaded', 'store_unavailable', '
  * Error responses grouped by status, each body's `code` narrowed to the codes listed, all built
  * from ERROR_STATUS so a status never drifts from its code.
  */
-function errorResponses(routeCodes: readonly ErrorCode[]): Record<string, ResponseObject> {
+function errorResponses(routeCodes: readonly ErrorCode[], { rateLimited = false } = {}): Record<string, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set([...routeCodes, ...COMMON_CODES])) {
     const status = ERROR_STATUS[code];
@@ -213,9 +235,11 @@ function errorResponses(routeCodes: readonly ErrorCode[]): Record<string, Respon
   const responses: Record<string, ResponseObject> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const retry = codes.some((code) => RETRY_CODES.includes(code));
+    // A 429 always says when to come back; a 503 does when the code knows.
+    const retryAfter: Record<string, Header> = !retry ? {} : { 'Retry-After': status === 429 ? headerRef('RetryAfter') : { ...headers.RetryAfter, required: false } };
     responses[String(status)] = {
       description: `Error: ${codes.map((code) => `\`${code}\``).join(', ')}.${retry ? ' `Retry-After` is set where the code calls for it.' : ''}`,
-      headers: { 'X-Request-Id': headerRef('RequestId') },
+      headers: { 'X-Request-Id': headerRef('RequestId'), ...retryAfter, ...(rateLimited ? rateLimitHeaders(status === 429) : {}) },
       content: {
         'application/json': { schema: { allOf: [ref('ErrorBody'), { properties: { code: { enum: codes } } }] } },
       },
@@ -242,8 +266,10 @@ export const openApiDocument: OpenApiDocument = {
       'A free, anonymous image generator. Load a captcha, then send its answer with the prompt. ' +
       'Each captcha allows one attempt, right or wrong, and expires. The session that ties them is ' +
       `the \`${SESSION_COOKIE}\` cookie or, where cookies are blocked, the \`${SESSION_HEADER}\` header.`,
-    license: { name: 'MIT', identifier: 'MIT' },
+    license: { name: 'GPL-3.0-or-later', identifier: 'GPL-3.0-or-later' },
   },
+  // Relative: the server that serves this document (GET /api/v1/openapi.json) is the API.
+  servers: [{ url: '/', description: 'The server this document was loaded from' }],
   paths: {
     '/api/v1/captcha': {
       get: {
@@ -264,8 +290,9 @@ export const openApiDocument: OpenApiDocument = {
         responses: {
           '200': ok('A new captcha.', json(ref('CaptchaResponse')), {
             [SESSION_HEADER]: headerRef('Session'),
+            ...rateLimitHeaders(true),
           }),
-          ...errorResponses(['rate_limited']),
+          ...errorResponses(['rate_limited'], { rateLimited: true }),
         },
       },
     },
@@ -275,8 +302,8 @@ export const openApiDocument: OpenApiDocument = {
         summary: 'The pending captcha, spoken',
         security: session,
         responses: {
-          '200': ok('The answer spoken, as WAV.', { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } }),
-          ...errorResponses(['captcha_missing', 'captcha_expired', 'rate_limited']),
+          '200': ok('The answer spoken, as WAV.', { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } }, rateLimitHeaders(true)),
+          ...errorResponses(['captcha_missing', 'captcha_expired', 'rate_limited'], { rateLimited: true }),
         },
       },
     },
@@ -302,7 +329,9 @@ export const openApiDocument: OpenApiDocument = {
         responses: {
           '200': ok('The image, as JSON or as an event stream.', {
             ...json(ref('GenerateResponse')),
-            'text/event-stream': { schema: { type: 'string', description: 'Events `progress`, then `result` or `error`.' } },
+            'text/event-stream': {
+              schema: { type: 'string', description: 'Events `progress` (GenerateProgress), then `result` (GenerateResponse) or `error` (ErrorBody); each `data:` line is JSON.' },
+            },
           }),
           ...errorResponses([
             'invalid_request',
@@ -324,6 +353,7 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getHealth',
         summary: 'Readiness, for load balancers',
+        security: [],
         responses: {
           '200': ok('Ready.', json(ref('HealthResponse'))),
           '503': ok('Not ready (the shared store does not answer); same body.', json(ref('HealthResponse'))),
@@ -334,6 +364,7 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getOpenApi',
         summary: 'This document',
+        security: [],
         responses: { '200': ok('The OpenAPI 3.1 document.', json({ type: 'object' })) },
       },
     },

@@ -10,7 +10,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
 
-const WIDGET = fileURLToPath(new URL('../dist/widget/widget.js', import.meta.url));
+const WIDGET = fileURLToPath(new URL('../widget/dist/widget.js', import.meta.url));
 const PREACT_ENTRY = '\0preact-alone';
 const PREACT_SOURCE = "export * from 'preact';";
 

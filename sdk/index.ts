@@ -31,9 +31,11 @@ export type {
   CaptchaResponse,
   ErrorBody,
   ErrorCode,
+  GenerateFields,
   GenerateProgress,
   GenerateRequest,
   GenerateResponse,
   HealthResponse,
+  ImageSize,
   ProviderInfo,
 } from './types.js';

@@ -52,15 +52,24 @@ export interface CaptchaResponse {
   generationsResetAt: string;
 }
 
-/** `POST /api/v1/generate` body. */
-export interface GenerateRequest {
+/**
+ * One size the API accepts, `width` and `height` together: `{ width: 1024, height: 1024 }`,
+ * `{ width: 1280, height: 720 }`, … (`IMAGE_SIZES[ratio]` is one).
+ */
+export type ImageSize = { [R in AspectRatio]: { width: (typeof IMAGE_SIZES)[R]['width']; height: (typeof IMAGE_SIZES)[R]['height'] } }[AspectRatio];
+
+/**
+ * `POST /api/v1/generate` body. A size is `width` and `height` of one `ImageSize` together, or
+ * neither (1024×1024): `width: 999`, or `width` alone, does not compile.
+ */
+export type GenerateRequest = GenerateFields & (ImageSize | { width?: undefined; height?: undefined });
+
+/** The fields of `GenerateRequest` besides its size. */
+export interface GenerateFields {
   /** 1–1000 characters after trimming, no control characters. */
   prompt: string;
   /** The captcha answer; case-insensitive; spent by this request, right or wrong. */
   captcha: string;
-  /** Width and height must together be one of `IMAGE_SIZES`. Default 1024×1024. */
-  width?: number;
-  height?: number;
   /** 0–4294967294; random when omitted. The response says which seed was used. */
   seed?: number;
   /** 0–1000 characters. */

@@ -1,15 +1,24 @@
 import { h, render } from 'preact';
 import { App } from './app.js';
 import { compressImage } from './image.js';
-import { openStorage, readTheme, THEMES, writeTheme, type ThemeChoice } from './storage.js';
+import type { ThemeChoice } from './events.js';
+import { openStorage, readTheme, THEMES, writeTheme } from './storage.js';
 import { STYLES } from './styles.js';
 
 export const TAG = 'imageka-widget';
 
+/**
+ * `<imageka-widget>`: configured through its attributes (`api`, `theme`, `lang`), heard through
+ * its `imageka:*` events (typed for `addEventListener` by events.ts). It adds no properties or
+ * methods to HTMLElement's; custom-elements.json describes attributes, events, parts and
+ * custom properties.
+ */
+export interface ImagekaWidget extends HTMLElement {}
+
 let sheet: CSSStyleSheet | undefined;
 
 /** Builds the element class for a default API address (the origin the script came from). */
-function widgetClass(defaultApi: string) {
+function widgetClass(defaultApi: string): { new (): ImagekaWidget; readonly observedAttributes: readonly string[] } {
   return class ImagekaWidget extends HTMLElement {
     static observedAttributes = ['api', 'theme', 'lang'];
     readonly #root = this.attachShadow({ mode: 'open' });
@@ -69,8 +78,6 @@ function widgetClass(defaultApi: string) {
     };
   };
 }
-
-export type ImagekaWidget = InstanceType<ReturnType<typeof widgetClass>>;
 
 /**
  * Defines `<imageka-widget>` unless this page already has it (the script tag and the module

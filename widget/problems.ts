@@ -9,10 +9,10 @@ import {
   isTimeoutError,
   isValidationError,
 } from '../sdk/index.js';
+import type { Stage } from './events.js';
 import type { ProblemKind } from './strings.js';
 
-/** Which request went wrong. */
-export type Stage = 'captcha' | 'audio' | 'generate';
+export type { Stage } from './events.js';
 
 /** Something the visitor has to know about, in terms the UI can word in any language. */
 export interface Problem {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
@@ -82,6 +82,46 @@ export function reportSize({ budget, ceiling }) {
         console.log(`[imageka] ${file}: ${kb(raw)} minified, ${kb(gzip)} gzip, ${kb(brotli)} brotli (budget ${kb(budget)} gzip)`);
         if (gzip > ceiling) this.error(`${file} is ${kb(gzip)} gzipped, over the ${kb(ceiling)} ceiling.`);
         if (gzip > budget) this.warn(`${file} is ${kb(gzip)} gzipped, over the ${kb(budget)} budget.`);
+      }
+    },
+  };
+}
+
+/**
+ * Writes the widget package's type declarations: tsc emits declarations for every module the
+ * entries reach, and only those the entries' declarations import (followed through relative
+ * specifiers) are written, under `outDir` with the repository's layout (`widget/…`, `sdk/…`).
+ * The rest would be dead weight that names Preact, which the package does not depend on.
+ * @param {{ entries: string[], outDir: string }} options
+ * @returns {import('rollup').Plugin}
+ */
+export function widgetDeclarations({ entries, outDir }) {
+  return {
+    name: 'imageka-widget-declarations',
+    async writeBundle() {
+      const { default: ts } = await import('typescript');
+      const root = process.cwd();
+      const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+      const options = { ...config.options, noEmit: false, declaration: true, emitDeclarationOnly: true, rootDir: root, outDir: '/', types: [] };
+      const emitted = new Map();
+      const program = ts.createProgram(entries.map((entry) => join(root, entry)), options);
+      const result = program.emit(undefined, (file, text) => emitted.set(file, text));
+      const problems = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+      if (problems.length > 0) this.error(ts.formatDiagnostics(problems, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+      const pending = entries.map((entry) => join('/', entry.replace(/\.tsx?$/, '.d.ts')));
+      const written = new Set();
+      while (pending.length > 0) {
+        const file = pending.pop();
+        if (written.has(file)) continue;
+        const text = emitted.get(file);
+        if (text === undefined) this.error(`no declarations for ${file}`);
+        written.add(file);
+        const target = join(root, outDir, file);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, text);
+        for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)\.js'/g)) {
+          pending.push(join(dirname(file), `${specifier}.d.ts`));
+        }
       }
     },
   };

@@ -4,5 +4,9 @@
  */
 import { defineWidget, originOf } from './element.js';
 
+// Types only (erased from the bundle): `import '@imageka/widget/widget.js'` brings the element's
+// and its events' declarations, as the module build's entry does.
+export type { ImagekaWidget, WidgetEvents } from './index.js';
+
 const script = document.currentScript;
 defineWidget(originOf(script instanceof HTMLScriptElement ? script.src : undefined));

@@ -1,3 +1,4 @@
+import type { ThemeChoice } from './events.js';
 import type { Picture } from './state.js';
 
 /** Every key the widget writes. Nothing else is stored anywhere. */
@@ -6,7 +7,7 @@ export const THEME_KEY = 'imageka:theme';
 /** Older pictures beyond this are dropped, so the gallery and its JSON stay quick. */
 export const HISTORY_LIMIT = 50;
 
-export type ThemeChoice = 'auto' | 'light' | 'dark';
+export type { ThemeChoice } from './events.js';
 export const THEMES: readonly ThemeChoice[] = ['auto', 'light', 'dark'];
 
 /** Makes the small copy of a `data:` URL that goes into history; rejects when it cannot. */

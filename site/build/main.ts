@@ -5,9 +5,9 @@ import { buildSite } from './build.js';
 
 /** `npm run build:site`, from the repository root, after the widget bundle is built. */
 const root = process.cwd();
-const widgetFile = join(root, 'dist/widget/widget.js');
+const widgetFile = join(root, 'widget/dist/widget.js');
 if (!existsSync(widgetFile)) {
-  console.warn('[site] dist/widget/widget.js is not built yet: /widget.js will answer 404.');
+  console.warn('[site] widget/dist/widget.js is not built yet: /widget.js will answer 404.');
 }
 const manifest = await buildSite({
   sourceDir: join(root, 'site'),

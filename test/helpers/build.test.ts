@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertBuildCurrent } from './build.js';
+import { assertBuildCurrent, assertOutputsCurrent } from './build.js';
 
 let root: string | undefined;
 afterEach(() => {
@@ -33,5 +33,22 @@ describe('assertBuildCurrent', () => {
   it('names a source that was never built', () => {
     const dir = project({ 'api/new.ts': 100 });
     expect(() => assertBuildCurrent(['api'], dir)).toThrow(/dist\/api\/new\.js is missing/);
+  });
+});
+
+describe('assertOutputsCurrent', () => {
+  it('passes when every output is at least as new as every source, the package\'s own dist aside', () => {
+    const dir = project({ 'sdk/a.ts': 100, 'widget/b.tsx': 150, 'widget/dist/types/b.d.ts': 900, 'widget/dist/widget.js': 200 });
+    expect(() => assertOutputsCurrent(['widget/dist/widget.js'], ['widget', 'sdk'], dir)).not.toThrow();
+  });
+
+  it('names the newest source and the output it outdates', () => {
+    const dir = project({ 'sdk/a.ts': 100, 'widget/b.tsx': 300, 'widget/dist/widget.js': 200 });
+    expect(() => assertOutputsCurrent(['widget/dist/widget.js'], ['widget', 'sdk'], dir)).toThrow(/widget\/b\.tsx is newer than widget\/dist\/widget\.js.*npm run build/);
+  });
+
+  it('names a missing output', () => {
+    const dir = project({ 'sdk/a.ts': 100 });
+    expect(() => assertOutputsCurrent(['sdk/dist/index.cjs'], ['sdk'], dir)).toThrow(/sdk\/dist\/index\.cjs is missing/);
   });
 });

@@ -25,6 +25,25 @@ export function assertBuildCurrent(folders: readonly string[] = COMPILED, root =
   }
 }
 
+/**
+ * The packages' builds (sdk/dist, widget/dist) have their own layout: each output must exist and
+ * be newer than every TypeScript source in `folders` (their dist/ folders left out).
+ */
+export function assertOutputsCurrent(outputs: readonly string[], folders: readonly string[], root = ROOT): void {
+  const sources = folders.flatMap((folder) =>
+    readdirSync(join(root, folder), { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') && !relative(root, entry.parentPath).split(/[\\/]/).includes('dist'))
+      .map((entry) => join(entry.parentPath, entry.name)),
+  );
+  const newest = sources.reduce((latest, source) => (statSync(source).mtimeMs > statSync(latest).mtimeMs ? source : latest));
+  const stale = outputs.flatMap((output) => {
+    const path = join(root, output);
+    if (!existsSync(path)) return [`${output} is missing`];
+    return statSync(path).mtimeMs < statSync(newest).mtimeMs ? [`${relative(root, newest)} is newer than ${output}`] : [];
+  });
+  if (stale.length > 0) throw new Error(`The build is not current: ${stale.join('; ')}. Run "npm run build" (npm test does it first).`);
+}
+
 function typeScriptFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))

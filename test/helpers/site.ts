@@ -9,7 +9,7 @@ import { buildSite } from '../../site/build/build.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The widget bundle `npm run build` makes (rollup); `npm test` builds it first. */
-export const WIDGET_BUNDLE = join(ROOT, 'dist/widget/widget.js');
+export const WIDGET_BUNDLE = join(ROOT, 'widget/dist/widget.js');
 export const FONTSOURCE_DIR = dirname(createRequire(import.meta.url).resolve('@fontsource-variable/inter/wght.css'));
 
 /** Builds the site from the current sources (or `sourceDir`) into a fresh temporary folder. */

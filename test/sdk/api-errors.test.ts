@@ -14,6 +14,7 @@ import {
   type ProviderError,
   type RateLimitError,
 } from '../../sdk/index.js';
+import type { GenerateRequest } from '../../sdk/types.js';
 import { scriptedProvider } from '../helpers/server.js';
 import { ANSWER, clientOf, hangingProvider, startApi, type Exchange } from './harness.js';
 
@@ -44,7 +45,9 @@ describe('API errors as SDK classes (real server)', () => {
     const { baseUrl } = await startApi();
     const { client, exchanges } = clientOf(baseUrl);
     await client.captcha();
-    const error = await failure(client.generate({ prompt: 'x', captcha: ANSWER, width: 1000, height: 1000 }));
+    // A size the types refuse, as plain JavaScript can still send it.
+    const unknownSize = { prompt: 'x', captcha: ANSWER, width: 1000, height: 1000 } as unknown as GenerateRequest;
+    const error = await failure(client.generate(unknownSize));
     expect(isValidationError(error)).toBe(true);
     expect(error).toMatchObject({ name: 'ValidationError', status: 400, code: 'invalid_request' });
     expect(error.message).toMatch(/"width" and "height"/);

@@ -20,6 +20,7 @@ import {
   type GenerateRequest,
   type GenerateResponse,
   type HealthResponse,
+  type ImageSize,
   type ImagekaOptions,
 } from '../../../sdk/index.js';
 
@@ -45,6 +46,9 @@ export async function flow(prompt: string, answer: string): Promise<string> {
     onProgress: (progress: GenerateProgress) => progress.percent ?? progress.elapsedMs,
   });
   const plain = await minimal.generate({ prompt, captcha: answer });
+  const wide: ImageSize = { width: 1280, height: 720 };
+  await minimal.generate({ prompt, captcha: answer, width: 832, height: 1248 });
+  await minimal.generate({ prompt, captcha: answer, ...wide });
   const health: HealthResponse = await client.health();
   return `${expiresAt.toISOString()} ${audio.type} ${image.image} ${plain.provider.preview} ${health.ready}`;
 }

@@ -15,6 +15,9 @@ export async function misuse(error: unknown): Promise<void> {
   await client.generate({ prompt: 'a fox' }); // error TS2345
   await client.generate({ prompt: 42, captcha: 'abcde' }); // error TS2322
   await client.generate({ prompt: 'a fox', captcha: 'abcde', size: '1:1' }); // error TS2353
+  await client.generate({ prompt: 'a fox', captcha: 'abcde', width: 999, height: 1024 }); // error TS2322
+  await client.generate({ prompt: 'a fox', captcha: 'abcde', width: 1024 }); // error TS2345
+  await client.generate({ prompt: 'a fox', captcha: 'abcde', width: 720, height: 720 }); // error TS2345
   await client.generate({ prompt: 'a fox', captcha: 'abcde' }, { onProgress: (progress: string) => progress }); // error TS2322
   const wrong: GenerateResponse = await client.captcha(); // error TS2739
   const svg = (await client.captcha()).svg; // error TS2339
