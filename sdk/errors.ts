@@ -17,6 +17,7 @@ type ErrorName =
   | 'PromptRejectedError'
   | 'ProviderError'
   | 'OverloadedError'
+  | 'CapacityError'
   | 'ConnectionError'
   | 'TimeoutError'
   | 'AbortError';
@@ -30,6 +31,7 @@ const PARENT: Record<ErrorName, ErrorName | undefined> = {
   PromptRejectedError: 'APIError',
   ProviderError: 'APIError',
   OverloadedError: 'APIError',
+  CapacityError: 'APIError',
   ConnectionError: 'ImagekaError',
   TimeoutError: 'ImagekaError',
   AbortError: 'ImagekaError',
@@ -89,7 +91,10 @@ export class CaptchaError extends APIError {
   }
 }
 
-/** Too many requests from this client (`rate_limited`). */
+/**
+ * Too many requests from this client: `rate_limited` (too many in a while) or `concurrent_limit`
+ * (as many running at once as the API allows one client; wait for one to finish).
+ */
 export class RateLimitError extends APIError {
   override name: ErrorName = 'RateLimitError';
   /** Seconds to wait before trying again, when the API said so. */
@@ -127,6 +132,24 @@ export class OverloadedError extends APIError {
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
     this.retryAfter = retryAfterSeconds(body, headers);
+  }
+}
+
+/**
+ * The operator's budget of generations is used up (`capacity_reached`) until the end of the
+ * hour or UTC day. The captcha stays pending until it expires.
+ */
+export class CapacityError extends APIError {
+  override name: ErrorName = 'CapacityError';
+  /** Seconds until the window ends and more images are available. */
+  declare readonly retryAfter: number | undefined;
+  /** Which budget is used up. */
+  declare readonly window: 'hour' | 'day' | undefined;
+
+  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
+    super(status, body, headers);
+    this.retryAfter = retryAfterSeconds(body, headers);
+    this.window = body?.window === 'hour' || body?.window === 'day' ? body.window : undefined;
   }
 }
 
@@ -176,6 +199,7 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
     case 'captcha_expired':
       return new CaptchaError('expired', status, body, headers);
     case 'rate_limited':
+    case 'concurrent_limit':
       return new RateLimitError(status, body, headers);
     case 'prompt_rejected':
       return new PromptRejectedError(status, body, headers);
@@ -185,6 +209,8 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
       return new ProviderError(status, body, headers);
     case 'overloaded':
       return new OverloadedError(status, body, headers);
+    case 'capacity_reached':
+      return new CapacityError(status, body, headers);
     case undefined:
       return status === 429 ? new RateLimitError(status, body, headers) : new APIError(status, body, headers);
     default:
@@ -219,6 +245,7 @@ export const isPromptRejectedError = (value: unknown): value is PromptRejectedEr
   isA(value, 'PromptRejectedError');
 export const isProviderError = (value: unknown): value is ProviderError => isA(value, 'ProviderError');
 export const isOverloadedError = (value: unknown): value is OverloadedError => isA(value, 'OverloadedError');
+export const isCapacityError = (value: unknown): value is CapacityError => isA(value, 'CapacityError');
 export const isConnectionError = (value: unknown): value is ConnectionError => isA(value, 'ConnectionError');
 export const isTimeoutError = (value: unknown): value is TimeoutError => isA(value, 'TimeoutError');
 export const isAbortError = (value: unknown): value is AbortError => isA(value, 'AbortError');

@@ -3,6 +3,7 @@ export type { GenerateEvent, GenerateOptions, ImagekaOptions, RequestOptions } f
 export {
   AbortError,
   APIError,
+  CapacityError,
   CaptchaError,
   ConnectionError,
   ImagekaError,
@@ -14,6 +15,7 @@ export {
   ValidationError,
   isAbortError,
   isAPIError,
+  isCapacityError,
   isCaptchaError,
   isConnectionError,
   isImagekaError,
@@ -32,6 +34,7 @@ export type {
   ErrorBody,
   ErrorCode,
   GenerateProgress,
+  GenerateQueued,
   GenerateRequest,
   GenerateResponse,
   HealthResponse,

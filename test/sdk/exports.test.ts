@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const EXPORTS = [
   'APIError',
   'AbortError',
+  'CapacityError',
   'CaptchaError',
   'ConnectionError',
   'DEFAULT_ASPECT_RATIO',
@@ -31,6 +32,7 @@ const EXPORTS = [
   'ValidationError',
   'isAPIError',
   'isAbortError',
+  'isCapacityError',
   'isCaptchaError',
   'isConnectionError',
   'isImagekaError',
