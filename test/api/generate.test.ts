@@ -193,7 +193,7 @@ describe('in-flight limit', () => {
       await gate;
       return { bytes: image, mimeType: 'image/png', seed: 1 };
     });
-    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 1 });
+    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 1, maxInFlightPerClient: 3 });
     const sessions = await Promise.all([0, 1, 2].map(() => issueCaptcha(server)));
     const first = generate(server, sessions[0]!.cookie, { prompt: 'a', captcha: 'ACDEH' });
     const second = generate(server, sessions[1]!.cookie, { prompt: 'a', captcha: 'ACDEH' });

@@ -204,7 +204,7 @@ describe('real responses match the document', () => {
       await gate;
       return { bytes: await sharp({ create: { width: input.width, height: input.height, channels: 3, background: '#000' } }).png().toBuffer(), mimeType: 'image/png', seed: 1 };
     });
-    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 0 });
+    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 0, maxInFlightPerClient: 2 });
     const first = generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' });
     while (provider.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const overloaded = await generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' });

@@ -142,7 +142,7 @@ describe('API errors as SDK classes (real server)', () => {
 
   it('OverloadedError when every generation slot and queue place is taken', async () => {
     const { provider, started } = hangingProvider();
-    const { baseUrl } = await startApi({ provider, maxInFlight: 1, maxQueued: 0 });
+    const { baseUrl } = await startApi({ provider, maxInFlight: 1, maxQueued: 0, maxInFlightPerClient: 2 });
     const busy = await withCaptcha(clientOf(baseUrl).client);
     const controller = new AbortController();
     const first = busy.generate({ prompt: 'x', captcha: ANSWER }, { signal: controller.signal }).catch(() => undefined);
