@@ -9,14 +9,20 @@ interface Waiter {
 /**
  * Bounds the generations in flight on this instance, with a bounded wait queue, so memory stays
  * bounded under any load. `enter` answers at once: a slot (possibly after a wait) or `null`
- * when the queue is full. The queue is served round-robin between clients: whoever has waited
- * for their turn goes before a client's second, third… request, however many it queued first.
+ * when the queue is full.
+ *
+ * The queue is fair between clients: a free slot goes to the waiting client with the fewest
+ * generations running here, and among equals to the one whose turn came longest ago (round-robin).
+ * So however many requests one client queued first, everyone else waiting gets a slot before its
+ * next one, and nobody holds more than its share while others wait.
  */
 export class GenerationGate {
   readonly #maxInFlight: number;
   readonly #maxQueued: number;
   #inFlight = 0;
   #queued = 0;
+  /** Generations running per client. */
+  readonly #running = new Map<string, number>();
   /** Each waiting client's requests, oldest first; Map order is the order of turns. */
   readonly #waiting = new Map<string, Waiter[]>();
 
@@ -34,9 +40,11 @@ export class GenerationGate {
   }
 
   enter(client: string): Slot | null {
+    const leave = () => this.#leave(client);
     if (this.#inFlight < this.#maxInFlight) {
       this.#inFlight += 1;
-      return new Slot(Promise.resolve(), () => this.#leave());
+      this.#count(client, 1);
+      return new Slot(Promise.resolve(), leave);
     }
     if (this.#queued >= this.#maxQueued) return null;
     const waiter = { client, position: 0 } as Waiter;
@@ -46,21 +54,32 @@ export class GenerationGate {
     else this.#waiting.set(client, [waiter]);
     this.#queued += 1;
     this.#renumber();
-    return new Slot(ready, () => this.#leave(), () => this.#dequeue(waiter), waiter);
+    return new Slot(ready, leave, () => this.#dequeue(waiter), waiter);
   }
 
-  #leave(): void {
+  #leave(client: string): void {
+    this.#count(client, -1);
     const next = this.#takeNext();
-    if (next) next.admit();
-    else this.#inFlight -= 1;
+    if (!next) {
+      this.#inFlight -= 1;
+      return;
+    }
+    this.#count(next.client, 1);
+    next.admit();
   }
 
-  /** The first client in turn gives up its oldest request and, if it has more, goes to the back. */
+  #count(client: string, change: number): void {
+    const running = (this.#running.get(client) ?? 0) + change;
+    if (running > 0) this.#running.set(client, running);
+    else this.#running.delete(client);
+  }
+
   #takeNext(): Waiter | undefined {
-    const first = this.#waiting.entries().next();
-    if (first.done) return undefined;
-    const [client, line] = first.value;
+    const client = pickFairly([...this.#waiting.keys()], (key) => this.#running.get(key) ?? 0);
+    if (client === undefined) return undefined;
+    const line = this.#waiting.get(client)!;
     const next = line.shift()!;
+    // Its turn is over: it goes to the back of the order, if it still waits.
     this.#waiting.delete(client);
     if (line.length > 0) this.#waiting.set(client, line);
     this.#queued -= 1;
@@ -80,23 +99,33 @@ export class GenerationGate {
     return true;
   }
 
-  /** Positions in the order requests would be admitted if nobody else arrived; tells whoever moved. */
+  /**
+   * Positions in the order the waiting requests would be admitted if nobody else came or left:
+   * the admissions replayed on copies. Tells each waiter whose position changed.
+   */
   #renumber(): void {
-    const lines = [...this.#waiting.values()];
-    const rounds = Math.max(0, ...lines.map((line) => line.length));
-    let position = 0;
-    for (let round = 0; round < rounds; round += 1) {
-      for (const line of lines) {
-        const waiter = line[round];
-        if (!waiter) continue;
-        position += 1;
-        if (waiter.position !== position) {
-          waiter.position = position;
-          waiter.onPosition?.(position);
-        }
+    const running = new Map(this.#running);
+    const lines = new Map([...this.#waiting].map(([client, line]) => [client, [...line]]));
+    for (let position = 1; lines.size > 0; position += 1) {
+      const client = pickFairly([...lines.keys()], (key) => running.get(key) ?? 0)!;
+      const line = lines.get(client)!;
+      const waiter = line.shift()!;
+      lines.delete(client);
+      if (line.length > 0) lines.set(client, line);
+      running.set(client, (running.get(client) ?? 0) + 1);
+      if (waiter.position !== position) {
+        waiter.position = position;
+        waiter.onPosition?.(position);
       }
     }
   }
+}
+
+/** The client with the fewest running, the earliest in turn order among equals. */
+function pickFairly(inTurnOrder: string[], running: (client: string) => number): string | undefined {
+  let best: string | undefined;
+  for (const client of inTurnOrder) if (best === undefined || running(client) < running(best)) best = client;
+  return best;
 }
 
 export class Slot {
