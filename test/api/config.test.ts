@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { budgetWarning, ConfigError, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from '../../api/config.js';
 import { createOfflineProvider } from '../../api/providers/offline.js';
+import { assertBuildCurrent } from '../helpers/build.js';
 import { testServer } from '../helpers/server.js';
 
 describe('serverOptionsFromEnv', () => {
@@ -85,6 +86,7 @@ describe('serverOptionsFromEnv', () => {
 
 describe('npm start entry (dist/api/main.js)', () => {
   it('exits with status 1 and names the variable on a bad value', () => {
+    assertBuildCurrent();
     const result = spawnSync(process.execPath, ['dist/api/main.js'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
@@ -94,6 +96,7 @@ describe('npm start entry (dist/api/main.js)', () => {
     ['prints one warning line when a real provider runs with no budget', {}, 1],
     ['prints none with a budget', { GENERATION_BUDGET_PER_DAY: '500' }, 0],
   ] as const)('%s', async (_name, extra, warnings) => {
+    assertBuildCurrent();
     const logs = mkdtempSync(join(tmpdir(), 'imageka-start-'));
     const child = spawn(process.execPath, ['dist/api/main.js'], {
       env: { ...process.env, PORT: '0', LOG_DIR: logs, IMAGEKA_PROVIDER: 'pollinations', POLLINATIONS_API_KEY: 'sk_test_not_used', ...extra },
