@@ -36,7 +36,7 @@ export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, onCo
         {strings.resultHeading}
       </h3>
       {state.name === 'generating' ? (
-        <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} now={now} onCancel={onCancel} cancelRef={cancelRef} />
+        <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} queued={state.queued} now={now} onCancel={onCancel} cancelRef={cancelRef} />
       ) : state.name === 'done' ? (
         <Result strings={strings} picture={state.picture} onReuse={onReuse} onCopy={onCopy} copyFailed={copyFailed} />
       ) : (
@@ -56,19 +56,21 @@ interface ProgressProps {
   ratio: number;
   startedAt: number;
   progress: GenerateProgress | undefined;
+  /** Place in the server's queue, while waiting. */
+  queued: number | undefined;
   now: number;
   onCancel: () => void;
   cancelRef: Ref<HTMLButtonElement>;
 }
 
-function Progress({ strings, ratio, startedAt, progress, now, onCancel, cancelRef }: ProgressProps) {
+function Progress({ strings, ratio, startedAt, progress, queued, now, onCancel, cancelRef }: ProgressProps) {
   const elapsed = strings.elapsed(Math.max(0, Math.floor((now - startedAt) / 1000)));
   const percent = progress?.percent;
   return (
     <div class="progress" part="progress">
       <div class="stage busy" style={ratioStyle(ratio)} />
       <div class="progress-line">
-        <span>{strings.generating}</span>
+        <span class="progress-status">{queued === undefined ? strings.generating : strings.queued(queued)}</span>
         <span class="counter">{percent === undefined ? elapsed : `${percent}% · ${elapsed}`}</span>
       </div>
       <div
@@ -141,7 +143,7 @@ function ProblemView({ strings, problem, onRetry, now }: { strings: Strings; pro
       <p role="alert">{problem.detail ?? strings.problems[problem.kind]}</p>
       {wait > 0 ? (
         // Outside the alert: a countdown read out every second would drown everything else.
-        <p class="countdown">{strings.waitFor(strings.duration(wait))}</p>
+        <p class="countdown">{(problem.kind === 'capacity-hour' || problem.kind === 'capacity-day' ? strings.moreIn : strings.waitFor)(strings.duration(wait))}</p>
       ) : (
         problem.stage === 'captcha' && (
           <button type="button" class="button" onClick={onRetry}>
