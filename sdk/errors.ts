@@ -92,40 +92,10 @@ export class CaptchaError extends APIError {
 }
 
 /**
- * Too many requests from this client: `rate_limited` (too many in a while) or `concurrent_limit`
- * (as many running at once as the API allows one client; wait for one to finish).
+ * An API error that may come with a wait (`retryAfter`, from the body or `Retry-After`). Not
+ * exported: each kind of wait has its own class below, and type guards go by those names.
  */
-export class RateLimitError extends APIError {
-  override name: ErrorName = 'RateLimitError';
-  /** Seconds to wait before trying again, when the API said so. */
-  declare readonly retryAfter: number | undefined;
-
-  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
-    super(status, body, headers);
-    this.retryAfter = retryAfterSeconds(body, headers);
-  }
-}
-
-/** The image service refused the prompt (`prompt_rejected`). Rephrase it; do not retry as is. */
-export class PromptRejectedError extends APIError {
-  override name: ErrorName = 'PromptRejectedError';
-}
-
-/** The image service failed: `provider_busy`, `provider_error`, `provider_timeout`. */
-export class ProviderError extends APIError {
-  override name: ErrorName = 'ProviderError';
-  /** Seconds to wait, on `provider_busy`. */
-  declare readonly retryAfter: number | undefined;
-
-  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
-    super(status, body, headers);
-    this.retryAfter = retryAfterSeconds(body, headers);
-  }
-}
-
-/** The API is at capacity (`overloaded`). */
-export class OverloadedError extends APIError {
-  override name: ErrorName = 'OverloadedError';
+class ErrorWithWait extends APIError {
   /** Seconds to wait before trying again, when the API said so. */
   declare readonly retryAfter: number | undefined;
 
@@ -136,20 +106,40 @@ export class OverloadedError extends APIError {
 }
 
 /**
- * The operator's budget of generations is used up (`capacity_reached`) until the end of the
- * hour or UTC day. The captcha stays pending until it expires.
+ * Too many requests from this client: `rate_limited` (too many in a while) or `concurrent_limit`
+ * (as many running at once as the API allows one client; wait for one to finish).
  */
-export class CapacityError extends APIError {
+export class RateLimitError extends ErrorWithWait {
+  override name: ErrorName = 'RateLimitError';
+}
+
+/** The image service refused the prompt (`prompt_rejected`). Rephrase it; do not retry as is. */
+export class PromptRejectedError extends APIError {
+  override name: ErrorName = 'PromptRejectedError';
+}
+
+/** The image service failed: `provider_busy` (with `retryAfter`), `provider_error`, `provider_timeout`. */
+export class ProviderError extends ErrorWithWait {
+  override name: ErrorName = 'ProviderError';
+}
+
+/** The API is at capacity (`overloaded`). */
+export class OverloadedError extends ErrorWithWait {
+  override name: ErrorName = 'OverloadedError';
+}
+
+/**
+ * The operator's budget of generations is used up (`capacity_reached`) until the end of the
+ * hour or UTC day (`retryAfter` runs to it). The captcha stays pending until it expires.
+ */
+export class CapacityError extends ErrorWithWait {
   override name: ErrorName = 'CapacityError';
-  /** Seconds until the window ends and more images are available. */
-  declare readonly retryAfter: number | undefined;
   /** Which budget is used up. */
   declare readonly window: 'hour' | 'day' | undefined;
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
-    this.retryAfter = retryAfterSeconds(body, headers);
-    this.window = body?.window === 'hour' || body?.window === 'day' ? body.window : undefined;
+    this.window = body?.window;
   }
 }
 

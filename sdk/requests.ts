@@ -76,7 +76,7 @@ export async function* generateStream(transport: Transport, request: GenerateReq
       if (event === 'progress') {
         if (isObject(value)) yield { type: 'progress', data: value as unknown as GenerateProgress };
       } else if (event === 'queued') {
-        if (isObject(value) && typeof value.position === 'number') yield { type: 'queued', data: { position: value.position } };
+        if (isObject(value)) yield { type: 'queued', data: value as unknown as GenerateQueued };
       } else if (event === 'result') {
         if (!isObject(value)) throw new ImagekaError(MESSAGES.badResult());
         yield { type: 'result', data: value as unknown as GenerateResponse };

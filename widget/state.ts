@@ -69,7 +69,7 @@ export function reduce(state: State, action: Action): State {
       return state.name === 'generating' && !state.progress ? { ...state, queued: action.position } : state;
     case 'progress':
       // Progress means the generation started: the place in line is over.
-      return state.name === 'generating' ? { name: 'generating', startedAt: state.startedAt, progress: action.progress } : state;
+      return state.name === 'generating' ? { ...state, progress: action.progress, queued: undefined } : state;
     case 'generated':
       return state.name === 'generating' ? { name: 'done', picture: action.picture } : state;
     case 'generate-failed':

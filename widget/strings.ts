@@ -32,7 +32,7 @@ const en = {
   generate: 'Generate',
   shortcut: 'or press Ctrl + Enter',
   generating: 'Creating your image…',
-  queued: (position: number) => (position === 1 ? 'You are next in line…' : `You are ${ordinal(position)} in line…`),
+  queued: (position: number) => `You are ${ordinal(position)} in line…`,
   progressLabel: 'Progress',
   elapsed: (seconds: number) => `${seconds} s`,
   cancel: 'Cancel',
@@ -57,9 +57,9 @@ const en = {
     'captcha-wrong': 'That captcha answer was not right. Here is a new one: try again.',
     'captcha-expired': 'The captcha expired. Here is a new one: try again.',
     'rate-limited': 'You have made many images in a short time.',
-    concurrent: 'An image for your network is already being made. When it is ready, try again.',
-    'capacity-hour': "This hour's free images are all used up. Your prompt is kept for when more are available.",
-    'capacity-day': "Today's free images are all used up. Your prompt is kept for when more are available.",
+    concurrent: 'An image from your network is still being made. Try again when it is ready.',
+    'capacity-hour': "This hour's free images are used up.",
+    'capacity-day': "Today's free images are used up.",
     busy: 'The image service is busy right now.',
     rejected: 'The image service declined this prompt. Try describing it differently.',
     provider: 'The image service failed to make this image. Try again.',
@@ -71,7 +71,6 @@ const en = {
     audio: 'The audio captcha could not be played. Load a new captcha and try again.',
   },
   waitFor: (time: string) => `You can try again in ${time}.`,
-  moreIn: (time: string) => `More images in ${time}.`,
   duration: (seconds: number) => {
     const h = Math.floor(seconds / 3600);
     const m = Math.floor((seconds % 3600) / 60);
@@ -95,9 +94,8 @@ const en = {
 
 /** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th… 21st. */
 function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
+  const suffixes = ['th', 'st', 'nd', 'rd'];
+  return n + (suffixes[((n % 100) - 20) % 10] ?? suffixes[n % 100] ?? 'th');
 }
 
 export type Strings = typeof en;

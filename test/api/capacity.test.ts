@@ -1,6 +1,6 @@
 import type { Server } from '@hapi/hapi';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryClientSlots } from '../../api/limits/client-slots.js';
 import { ProviderError } from '../../api/providers/types.js';
 import type { CreateServerOptions } from '../../api/server.js';
@@ -38,13 +38,11 @@ async function service(options: CreateServerOptions = {}) {
 
 const codeOf = (response: { result?: unknown }) => (response.result as { code?: string } | null)?.code;
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+/** Waits, polling, until `condition` holds. */
+const until = (condition: () => boolean, what: string) =>
+  vi.waitFor(() => {
+    if (!condition()) throw new Error(`not yet: ${what}`);
+  }, { timeout: 10_000, interval: 10 });
 
 const load = (server: Server) => ({ inFlight: server.plugins['imageka-generate'].inFlight(), queued: server.plugins['imageka-generate'].queued() });
 

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Server } from '@hapi/hapi';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CreateServerOptions } from '../../api/server.js';
 import { createServer } from '../../api/server.js';
 import { fixedCaptcha, scriptedProvider } from '../helpers/server.js';
@@ -75,13 +75,11 @@ async function solvedCaptcha(from: string) {
   return (prompt: string, headers: Record<string, string> = {}) => exchange(from, 'POST', '/api/v1/generate', { cookie, ...headers }, { prompt, captcha: ANSWER });
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+/** Waits, polling, until `condition` holds. */
+const until = (condition: () => boolean, what: string) =>
+  vi.waitFor(() => {
+    if (!condition()) throw new Error(`not yet: ${what}`);
+  }, { timeout: 10_000, interval: 10 });
 
 const code = (answer: Answer) => (JSON.parse(answer.body) as { code?: string }).code;
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generate, issueCaptcha } from '../helpers/server.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { ANSWER, cluster, codeOf, tally, untilReady, type Cluster } from './cluster.js';
@@ -25,13 +25,11 @@ async function twoInstances(options: Parameters<typeof cluster>[2] = {}) {
 
 const from = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` });
 
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i += 1) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+/** Waits, polling, until `condition` holds. */
+const until = (condition: () => boolean | Promise<boolean>, what: string) =>
+  vi.waitFor(async () => {
+    if (!(await condition())) throw new Error(`not yet: ${what}`);
+  }, { timeout: 10_000, interval: 20 });
 
 /** Holds every generation until `release()`. */
 function held() {

@@ -30,7 +30,7 @@ async function otherVisitor(url: string) {
 }
 
 describe('the budget and the queue, as the visitor sees them', () => {
-  it("today's free images used up: says so, when more come, keeps the prompt and waits with Generate", async () => {
+  it("today's free images used up: says so, counts down to when more come, keeps the prompt and waits with Generate", async () => {
     // 22:00 UTC: two hours until the day's budget renews.
     const now = manualClock(Date.UTC(2026, 0, 1, 22, 0));
     const api = await startApi({ now, generationBudgetPerDay: 1, captchaTtlMs: 24 * 3600_000 });
@@ -40,23 +40,23 @@ describe('the budget and the queue, as the visitor sees them', () => {
     await until(() => expect(mounted.root.querySelector('.captcha-image img')).not.toBeNull());
     await fillAndGenerate(mounted, 'a second harbour');
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(["Today's free images are all used up. Your prompt is kept for when more are available."]);
+    expect(alerts(mounted)).toEqual(["Today's free images are used up."]);
     expect(lastError(mounted)).toMatchObject({ stage: 'generate', code: 'capacity_reached', retryAfter: 2 * 3600 });
-    expect(countdown(mounted)).toMatch(/^More images in (2 h 0 min|1 h 59 min)\.$/);
+    expect(countdown(mounted)).toMatch(/^You can try again in (2 h 0 min|1 h 59 min)\.$/);
     expect(mounted.$<HTMLButtonElement>('button[type=submit]').getAttribute('aria-disabled')).toBe('true');
     expect(prompt(mounted)).toBe('a second harbour');
   });
 
   it("this hour's free images used up: its own message", async () => {
-    const api = await startApi({ generationBudgetPerHour: 1 });
+    const api = await startApi({ now: manualClock(Date.UTC(2026, 0, 1, 13, 10)), captchaTtlMs: 3600_000, generationBudgetPerHour: 1 });
     const mounted = await readyWidget(api);
     await fillAndGenerate(mounted, 'one');
     await untilState(mounted, 'done');
     await until(() => expect(mounted.root.querySelector('.captcha-image img')).not.toBeNull());
     await fillAndGenerate(mounted, 'two');
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(["This hour's free images are all used up. Your prompt is kept for when more are available."]);
-    expect(countdown(mounted)).toMatch(/^More images in \d+ min \d\d s\.$|^More images in \d+ s\.$/);
+    expect(alerts(mounted)).toEqual(["This hour's free images are used up."]);
+    expect(countdown(mounted)).toMatch(/^You can try again in (50 min 00 s|49 min 5\d s)\.$/);
     expect(prompt(mounted)).toBe('two');
   });
 
@@ -68,7 +68,7 @@ describe('the budget and the queue, as the visitor sees them', () => {
     await until(() => expect(provider.calls).toHaveLength(1));
     await fillAndGenerate(mounted, 'mine');
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(['An image for your network is already being made. When it is ready, try again.']);
+    expect(alerts(mounted)).toEqual(['An image from your network is still being made. Try again when it is ready.']);
     expect(lastError(mounted)).toMatchObject({ code: 'concurrent_limit' });
     expect(prompt(mounted)).toBe('mine');
     release();
@@ -84,7 +84,7 @@ describe('the budget and the queue, as the visitor sees them', () => {
     await fillAndGenerate(mounted, 'waiting my turn');
     await untilState(mounted, 'generating');
     const status = () => mounted.root.querySelector('.progress-status')?.textContent;
-    await until(() => expect(status()).toBe('You are next in line…'));
+    await until(() => expect(status()).toBe('You are 1st in line…'));
     release();
     await untilState(mounted, 'done');
     await other;
@@ -93,7 +93,7 @@ describe('the budget and the queue, as the visitor sees them', () => {
   it('words every place in line', () => {
     const { queued } = stringsFor('en');
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(queued)).toEqual([
-      'You are next in line…',
+      'You are 1st in line…',
       'You are 2nd in line…',
       'You are 3rd in line…',
       'You are 4th in line…',

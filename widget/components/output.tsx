@@ -143,7 +143,7 @@ function ProblemView({ strings, problem, onRetry, now }: { strings: Strings; pro
       <p role="alert">{problem.detail ?? strings.problems[problem.kind]}</p>
       {wait > 0 ? (
         // Outside the alert: a countdown read out every second would drown everything else.
-        <p class="countdown">{(problem.kind === 'capacity-hour' || problem.kind === 'capacity-day' ? strings.moreIn : strings.waitFor)(strings.duration(wait))}</p>
+        <p class="countdown">{strings.waitFor(strings.duration(wait))}</p>
       ) : (
         problem.stage === 'captcha' && (
           <button type="button" class="button" onClick={onRetry}>
