@@ -33,7 +33,7 @@ const ERROR_HELP: Record<ErrorCode, string> = {
   provider_error: 'The image service failed.',
   provider_timeout: 'The image service took too long.',
   overloaded: 'This server is at capacity. Retry after Retry-After seconds.',
-  capacity_reached: "The operator's budget for this hour or day is used up; `window` says which. Retry-After runs to its end.",
+  capacity_reached: "The operator's budget for this hour or UTC day is used up (the window field says which). Retry-After runs to its end.",
   store_unavailable: 'The session store is unreachable. Try again shortly.',
   unsupported_media_type: 'Send the body as application/json.',
   payload_too_large: 'The body is larger than 16 KiB.',

@@ -74,7 +74,7 @@ describe('the budget and the per-client limit across instances sharing Redis', (
 
   it('do not leak a slot when the instance holding it dies: its lease expires', async () => {
     const hold = held();
-    const { servers, provider, instances } = await twoInstances({ beforeGenerate: hold.beforeGenerate, clientSlotLeaseMs: 2000, generateLimit: 1000 });
+    const { servers, provider, instances } = await twoInstances({ beforeGenerate: hold.beforeGenerate, clientSlotLeaseMs: 5000, generateLimit: 1000 });
     const first = await issueCaptcha(servers[0]!, from(9));
     const running = generate(servers[0]!, first.cookie, { prompt: 'a', captcha: ANSWER }, from(9));
     await until(() => provider.calls.length === 1, 'running on the first instance');
