@@ -2,6 +2,8 @@ import type { AspectRatio } from '../sdk/types.js';
 
 /** Every text the widget shows or announces, in one place per language. */
 const en = {
+  /** The BCP 47 tag of this table: the widget's `lang`, and the locale of its dates. */
+  lang: 'en',
   title: 'Create an image',
   subtitle: 'Free, anonymous, no sign-up.',
   themeLegend: 'Colour theme',
@@ -11,6 +13,23 @@ const en = {
   counter: (used: number, max: number) => `${used} / ${max}`,
   counterLabel: (left: number) => `${left} characters left`,
   promptMissing: 'Describe the image you want first.',
+  examplesLabel: 'Try',
+  /** Each example's short name, and the prompt it fills in. */
+  examples: [
+    ['Fox librarian', 'A fox reading in a cosy library, warm lamp light'],
+    ['Rainy neon street', 'A neon-lit city street in the rain at night'],
+    ['Moon garden', 'A tiny astronaut tending a garden on the moon'],
+  ] as [string, string][],
+  stylesLabel: 'Style',
+  /** Each style's name, and the words it adds to the end of the prompt. */
+  styles: [
+    ['Photo', 'photograph, natural light'],
+    ['Illustration', 'digital illustration'],
+    ['Watercolour', 'soft watercolour painting'],
+    ['3D render', '3D render'],
+    ['Pixel art', 'pixel art'],
+  ] as [string, string][],
+  styleLabel: (name: string) => `Add style: ${name}`,
   ratioLegend: 'Aspect ratio',
   ratios: { '1:1': 'Square', '3:2': 'Landscape', '2:3': 'Portrait', '16:9': 'Wide', '9:16': 'Tall' } satisfies Record<AspectRatio, string>,
   moreOptions: 'More options',
@@ -25,9 +44,10 @@ const en = {
   captchaNext: 'A new captcha follows this image.',
   reload: 'New captcha',
   listen: 'Listen',
+  stop: 'Stop',
   listenLabel: 'Listen to the captcha characters',
   answerLabel: 'Captcha answer',
-  answerHint: 'Type the characters you see or hear. Not case-sensitive.',
+  answerHint: (characters: string) => `Type what you see or hear: ${characters}. Any case.`,
   answerMissing: 'Type the captcha characters first.',
   generate: 'Generate',
   shortcut: 'or press Ctrl + Enter',
@@ -35,6 +55,8 @@ const en = {
   queued: (position: number) => `You are ${ordinal(position)} in line…`,
   progressLabel: 'Progress',
   elapsed: (seconds: number) => `${seconds} s`,
+  typical: (seconds: number) => `usually about ${seconds} s`,
+  left: (count: number) => (count === 1 ? '1 image left for now' : `${count} images left for now`),
   cancel: 'Cancel',
   resultHeading: 'Your image',
   placeholder: 'Your image appears here.',
@@ -46,6 +68,7 @@ const en = {
   copyFailed: 'This browser cannot copy images. Use Download instead.',
   reuse: 'Use this prompt again',
   previewBadge: 'Preview — not AI',
+  previewShort: 'Preview',
   previewNote: 'This server runs the offline preview: a painted landscape, not an AI image.',
   status: {
     generating: 'Creating your image. This can take a minute.',
@@ -56,7 +79,8 @@ const en = {
   problems: {
     'captcha-wrong': 'That captcha answer was not right. Here is a new one: try again.',
     'captcha-expired': 'The captcha expired. Here is a new one: try again.',
-    'rate-limited': 'You have made many images in a short time.',
+    'rate-limited': 'Your network has made as many images as allowed for now.',
+    'captcha-limited': 'Many captchas were loaded from your network in the last minute.',
     concurrent: 'An image from your network is still being made. Try again when it is ready.',
     'capacity-hour': "This hour's free images are used up.",
     'capacity-day': "Today's free images are used up.",
@@ -82,11 +106,14 @@ const en = {
   galleryNote: 'Kept only in this browser.',
   galleryEmpty: 'Images you make appear here.',
   clearAll: 'Clear all',
-  confirmClear: 'Delete all',
-  keep: 'Keep',
   remove: 'Delete',
-  removeLabel: (prompt: string) => `Delete image: ${prompt}`,
-  reuseLabel: (prompt: string) => `Use prompt again: ${prompt}`,
+  open: (prompt: string) => `Open image: ${prompt}`,
+  close: 'Close',
+  size: 'Size',
+  seed: 'Seed',
+  date: 'Made',
+  removed: 'Deleted.',
+  undo: 'Undo',
   evicted: (count: number) =>
     `Browser storage is full: the ${count === 1 ? 'oldest image was' : `${count} oldest images were`} removed from history.`,
   notSaved: 'Browser storage is full: this image was not added to your history.',
