@@ -50,7 +50,7 @@ describe('the generation budget', () => {
   it('per hour: the next one is 503 capacity_reached until the clock hour ends, nothing goes upstream, the captcha stays usable', async () => {
     const clock = manualClock(Date.UTC(2026, 0, 1, 13, 10));
     const provider = scriptedProvider(picture);
-    const { visitor } = await service({ provider, now: clock, captchaTtlMs: 2 * 3600_000, generationBudgetPerHour: 2 });
+    const { visitor } = await service({ provider, now: clock, captchaTtlMs: 2 * 3600_000, sessionTtlMs: 2 * 3600_000, generationBudgetPerHour: 2 });
     expect((await (await visitor(1)).generate()).statusCode).toBe(200);
     expect((await (await visitor(2)).generate()).statusCode).toBe(200);
     const third = await visitor(3);
