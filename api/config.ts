@@ -41,6 +41,10 @@ export const environmentSchema = Joi.object({
     .label('CORS_ORIGINS')
     .messages({ 'string.pattern.base': 'CORS_ORIGINS must be * or a comma-separated list of origins like https://example.com' }),
   MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', 4),
+  MAX_IN_FLIGHT_PER_CLIENT: count('MAX_IN_FLIGHT_PER_CLIENT', 1),
+  // Unset means no cap: main.ts warns when a real image service runs without one.
+  GENERATION_BUDGET_PER_HOUR: Joi.number().integer().min(1).max(100_000_000).label('GENERATION_BUDGET_PER_HOUR'),
+  GENERATION_BUDGET_PER_DAY: Joi.number().integer().min(1).max(100_000_000).label('GENERATION_BUDGET_PER_DAY'),
   MAX_QUEUED: count('MAX_QUEUED', 16, 0),
   GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', 330, 3600),
   OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
@@ -88,6 +92,9 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim().replace(/\/+$/, '')),
     maxInFlight: value.MAX_IN_FLIGHT,
     maxQueued: value.MAX_QUEUED,
+    maxInFlightPerClient: value.MAX_IN_FLIGHT_PER_CLIENT,
+    ...(value.GENERATION_BUDGET_PER_HOUR === undefined ? {} : { generationBudgetPerHour: value.GENERATION_BUDGET_PER_HOUR }),
+    ...(value.GENERATION_BUDGET_PER_DAY === undefined ? {} : { generationBudgetPerDay: value.GENERATION_BUDGET_PER_DAY }),
     generationTimeoutMs: value.GENERATION_TIMEOUT_SECONDS * 1000,
     outputFormat: value.OUTPUT_FORMAT,
     hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
@@ -95,6 +102,16 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     memoryCacheBytes: value.MEMORY_CACHE_MB * 1024 * 1024,
     logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
   };
+}
+
+/**
+ * The start-up warning for a deployment whose bill nothing bounds: a real image service and
+ * neither budget set. Undefined when there is nothing to warn about.
+ */
+export function budgetWarning(options: CreateServerOptions): string | undefined {
+  const { provider } = options;
+  if (!provider || provider.preview || options.generationBudgetPerHour !== undefined || options.generationBudgetPerDay !== undefined) return undefined;
+  return `[imageka] warning: provider "${provider.name}" runs with no generation budget; set GENERATION_BUDGET_PER_HOUR or GENERATION_BUDGET_PER_DAY to cap what it can cost`;
 }
 
 /** Hosts the operator added to the adapters' own download hosts (PROVIDER_DOWNLOAD_HOSTS). */

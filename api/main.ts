@@ -1,4 +1,4 @@
-import { ConfigError, downloadHostsFromEnv, redisUrlFromEnv, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from './config.js';
+import { budgetWarning, ConfigError, downloadHostsFromEnv, redisUrlFromEnv, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from './config.js';
 import { safeError } from './plugins/access-log.js';
 import { providerFromEnv, ProviderConfigError } from './providers/index.js';
 import { redisDependencies } from './redis/index.js';
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const redis = redisUrl ? redisDependencies(redisUrl, { generateWindowMs: options.generateWindowMs, log: console.log }) : undefined;
   const server = await createServer({ ...options, ...redis });
   await server.start();
+  const warning = budgetWarning(options);
+  if (warning) console.warn(warning);
   const preview = options.provider.preview ? ' (offline preview provider: pictures are not AI)' : '';
   console.log(`[imageka] listening on ${server.info.uri} with provider "${options.provider.name}"${preview}`);
 

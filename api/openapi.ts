@@ -12,6 +12,7 @@ import {
   type ErrorBody,
   type ErrorCode,
   type GenerateProgress,
+  type GenerateQueued,
   type GenerateRequest,
   type GenerateResponse,
   type HealthResponse,
@@ -132,6 +133,7 @@ const dataUrl = (types: string): JsonSchema => ({ type: 'string', pattern: `^dat
 
 const healthStatuses: readonly HealthResponse['status'][] = ['ok', 'unavailable'];
 const stores: readonly HealthResponse['store'][] = ['memory', 'redis'];
+const budgetWindows: readonly NonNullable<ErrorBody['window']>[] = ['hour', 'day'];
 const mimeTypes: readonly GenerateResponse['mimeType'][] = ['image/webp', 'image/png'];
 
 const schemas = {
@@ -187,6 +189,10 @@ const schemas = {
     message: { type: 'string', description: 'For people; never contains the prompt.' },
     code: { type: 'string', enum: ERROR_CODES },
     retryAfter: optional({ type: 'integer', minimum: 0, description: 'Seconds to wait; also in `Retry-After`.' }),
+    window: optional({ type: 'string', enum: budgetWindows, description: 'On `capacity_reached`: which budget is used up, the UTC hour\'s or the UTC day\'s.' }),
+  }),
+  GenerateQueued: object<GenerateQueued>({
+    position: { type: 'integer', minimum: 1, description: 'Place in this instance\'s queue; 1 = next to start.' },
   }),
 } satisfies Record<string, JsonSchema>;
 
@@ -217,7 +223,7 @@ const rateLimitHeaders = (required: boolean): Record<string, Header> => {
 };
 
 /** Codes that come with `Retry-After`. */
-const RETRY_CODES: readonly ErrorCode[] = ['rate_limited', 'provider_busy', 'overloaded'];
+const RETRY_CODES: readonly ErrorCode[] = ['rate_limited', 'concurrent_limit', 'provider_busy', 'overloaded', 'capacity_reached'];
 
 /** Any route can meet these: hapi's own limits and failures. */
 const COMMON_CODES: readonly ErrorCode[] = ['overloaded', 'store_unavailable', 'internal_error'];
@@ -312,8 +318,9 @@ export const openApiDocument: OpenApiDocument = {
         operationId: 'generate',
         summary: 'Spend the captcha answer and generate one image',
         description:
-          'With `Accept: text/event-stream` the answer is a stream of `progress` events (GenerateProgress, ' +
-          'about once a second) and then exactly one `result` (GenerateResponse) or `error` (ErrorBody). ' +
+          'With `Accept: text/event-stream` the answer is a stream: while the request waits for a slot, ' +
+          '`queued` events (GenerateQueued, each time its place changes); then `progress` events ' +
+          '(GenerateProgress, about once a second) and exactly one `result` (GenerateResponse) or `error` (ErrorBody). ' +
           'Errors found before generation starts are plain HTTP errors either way. Closing the connection ' +
           'cancels the work upstream. Never retry blindly: the captcha is spent.',
         security: session,
@@ -330,7 +337,11 @@ export const openApiDocument: OpenApiDocument = {
           '200': ok('The image, as JSON or as an event stream.', {
             ...json(ref('GenerateResponse')),
             'text/event-stream': {
-              schema: { type: 'string', description: 'Events `progress` (GenerateProgress), then `result` (GenerateResponse) or `error` (ErrorBody); each `data:` line is JSON.' },
+              schema: {
+                type: 'string',
+                description:
+                  'Events `queued` (GenerateQueued, while waiting), `progress` (GenerateProgress), then `result` (GenerateResponse) or `error` (ErrorBody); each `data:` line is JSON.',
+              },
             },
           }),
           ...errorResponses([
@@ -342,6 +353,8 @@ export const openApiDocument: OpenApiDocument = {
             'unsupported_media_type',
             'prompt_rejected',
             'rate_limited',
+            'concurrent_limit',
+            'capacity_reached',
             'provider_error',
             'provider_busy',
             'provider_timeout',

@@ -6,8 +6,11 @@ import { EvictingMemoryCache } from './cache/memory-engine.js';
 import { renderCaptchaAudio } from './captcha/audio.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
+import { MemoryBudgetCounter, type BudgetCounter } from './limits/budget-counter.js';
+import { MemoryClientSlots, type ClientSlots } from './limits/client-slots.js';
 import { MemoryWindowCounter, type WindowCounter } from './limits/window-counter.js';
 import { accessLogPlugin } from './plugins/access-log.js';
+import { capacityPlugin } from './plugins/capacity.js';
 import { generatePlugin } from './plugins/generate.js';
 import { healthPlugin } from './plugins/health.js';
 import { openApiPlugin } from './plugins/openapi.js';
@@ -40,6 +43,16 @@ export interface CreateServerOptions {
   captchaStore?: CaptchaStore;
   /** @default in-memory counter over `generateWindowMs` */
   generationCounter?: WindowCounter;
+  /** Most generations the deployment starts per UTC clock hour. @default no cap */
+  generationBudgetPerHour?: number;
+  /** Most generations the deployment starts per UTC day. @default no cap */
+  generationBudgetPerDay?: number;
+  /** Counts the budget; share one between instances for a deployment-wide cap. @default in-memory counter */
+  budgetCounter?: BudgetCounter;
+  /** Generations one client (rate-limit address key) may have running or waiting at once. @default 1 */
+  maxInFlightPerClient?: number;
+  /** Holds those per-client slots; share one between instances. @default in-memory slots */
+  clientSlots?: ClientSlots;
   /** Shown by /api/v1/health. @default 'memory' */
   store?: 'memory' | 'redis';
   /** Readiness of shared dependencies. @default always ready */
@@ -191,6 +204,17 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
       sessionTtlMs: options.sessionTtlMs ?? 30 * 60 * 1000,
       captchaPerMinute: options.captchaPerMinute ?? 30,
       ...(cacheName ? { cache: cacheName } : {}),
+    },
+  });
+  await server.register({
+    plugin: capacityPlugin,
+    options: {
+      ...(options.generationBudgetPerHour === undefined ? {} : { budgetPerHour: options.generationBudgetPerHour }),
+      ...(options.generationBudgetPerDay === undefined ? {} : { budgetPerDay: options.generationBudgetPerDay }),
+      budgetCounter: options.budgetCounter ?? new MemoryBudgetCounter(now),
+      maxInFlightPerClient: options.maxInFlightPerClient ?? 1,
+      clientSlots: options.clientSlots ?? new MemoryClientSlots(),
+      now,
     },
   });
   await server.register({

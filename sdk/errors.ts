@@ -17,6 +17,7 @@ type ErrorName =
   | 'PromptRejectedError'
   | 'ProviderError'
   | 'OverloadedError'
+  | 'CapacityError'
   | 'ConnectionError'
   | 'TimeoutError'
   | 'AbortError';
@@ -30,6 +31,7 @@ const PARENT: Record<ErrorName, ErrorName | undefined> = {
   PromptRejectedError: 'APIError',
   ProviderError: 'APIError',
   OverloadedError: 'APIError',
+  CapacityError: 'APIError',
   ConnectionError: 'ImagekaError',
   TimeoutError: 'ImagekaError',
   AbortError: 'ImagekaError',
@@ -89,9 +91,11 @@ export class CaptchaError extends APIError {
   }
 }
 
-/** Too many requests from this client (`rate_limited`). */
-export class RateLimitError extends APIError {
-  override name: ErrorName = 'RateLimitError';
+/**
+ * An API error that may come with a wait (`retryAfter`, from the body or `Retry-After`). Not
+ * exported: each kind of wait has its own class below, and type guards go by those names.
+ */
+class ErrorWithWait extends APIError {
   /** Seconds to wait before trying again, when the API said so. */
   declare readonly retryAfter: number | undefined;
 
@@ -99,6 +103,14 @@ export class RateLimitError extends APIError {
     super(status, body, headers);
     this.retryAfter = retryAfterSeconds(body, headers);
   }
+}
+
+/**
+ * Too many requests from this client: `rate_limited` (too many in a while) or `concurrent_limit`
+ * (as many running at once as the API allows one client; wait for one to finish).
+ */
+export class RateLimitError extends ErrorWithWait {
+  override name: ErrorName = 'RateLimitError';
 }
 
 /** The image service refused the prompt (`prompt_rejected`). Rephrase it; do not retry as is. */
@@ -106,27 +118,28 @@ export class PromptRejectedError extends APIError {
   override name: ErrorName = 'PromptRejectedError';
 }
 
-/** The image service failed: `provider_busy`, `provider_error`, `provider_timeout`. */
-export class ProviderError extends APIError {
+/** The image service failed: `provider_busy` (with `retryAfter`), `provider_error`, `provider_timeout`. */
+export class ProviderError extends ErrorWithWait {
   override name: ErrorName = 'ProviderError';
-  /** Seconds to wait, on `provider_busy`. */
-  declare readonly retryAfter: number | undefined;
-
-  constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
-    super(status, body, headers);
-    this.retryAfter = retryAfterSeconds(body, headers);
-  }
 }
 
 /** The API is at capacity (`overloaded`). */
-export class OverloadedError extends APIError {
+export class OverloadedError extends ErrorWithWait {
   override name: ErrorName = 'OverloadedError';
-  /** Seconds to wait before trying again, when the API said so. */
-  declare readonly retryAfter: number | undefined;
+}
+
+/**
+ * The operator's budget of generations is used up (`capacity_reached`) until the end of the
+ * hour or UTC day (`retryAfter` runs to it). The captcha stays pending until it expires.
+ */
+export class CapacityError extends ErrorWithWait {
+  override name: ErrorName = 'CapacityError';
+  /** Which budget is used up. */
+  declare readonly window: 'hour' | 'day' | undefined;
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
-    this.retryAfter = retryAfterSeconds(body, headers);
+    this.window = body?.window;
   }
 }
 
@@ -176,6 +189,7 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
     case 'captcha_expired':
       return new CaptchaError('expired', status, body, headers);
     case 'rate_limited':
+    case 'concurrent_limit':
       return new RateLimitError(status, body, headers);
     case 'prompt_rejected':
       return new PromptRejectedError(status, body, headers);
@@ -185,6 +199,8 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
       return new ProviderError(status, body, headers);
     case 'overloaded':
       return new OverloadedError(status, body, headers);
+    case 'capacity_reached':
+      return new CapacityError(status, body, headers);
     case undefined:
       return status === 429 ? new RateLimitError(status, body, headers) : new APIError(status, body, headers);
     default:
@@ -219,6 +235,7 @@ export const isPromptRejectedError = (value: unknown): value is PromptRejectedEr
   isA(value, 'PromptRejectedError');
 export const isProviderError = (value: unknown): value is ProviderError => isA(value, 'ProviderError');
 export const isOverloadedError = (value: unknown): value is OverloadedError => isA(value, 'OverloadedError');
+export const isCapacityError = (value: unknown): value is CapacityError => isA(value, 'CapacityError');
 export const isConnectionError = (value: unknown): value is ConnectionError => isA(value, 'ConnectionError');
 export const isTimeoutError = (value: unknown): value is TimeoutError => isA(value, 'TimeoutError');
 export const isAbortError = (value: unknown): value is AbortError => isA(value, 'AbortError');

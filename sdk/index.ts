@@ -3,6 +3,7 @@ export type { CaptchaOptions, GenerateEvent, GenerateOptions, ImagekaOptions, Re
 export {
   AbortError,
   APIError,
+  CapacityError,
   CaptchaError,
   ConnectionError,
   ImagekaError,
@@ -14,6 +15,7 @@ export {
   ValidationError,
   isAbortError,
   isAPIError,
+  isCapacityError,
   isCaptchaError,
   isConnectionError,
   isImagekaError,
@@ -33,6 +35,7 @@ export type {
   ErrorCode,
   GenerateFields,
   GenerateProgress,
+  GenerateQueued,
   GenerateRequest,
   GenerateResponse,
   HealthResponse,

@@ -3,7 +3,7 @@ import { Attempt, errorFromResponse, errorFromText, isObject, parseJson, readJso
 import { MESSAGES } from './messages.js';
 import { parseEventStream } from './sse.js';
 import { callOf, fetchOnce, send, throwIfAborted, type RequestOptions, type Transport } from './transport.js';
-import type { CaptchaResponse, GenerateProgress, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
+import type { CaptchaResponse, GenerateProgress, GenerateQueued, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
 
 /*
  * Each API call as a function of a transport: `Imageka`'s methods delegate here, and a bundle
@@ -16,10 +16,16 @@ export interface GenerateOptions extends RequestOptions {
    * a percentage). Passing it switches the request to a progress stream.
    */
   onProgress?: (progress: GenerateProgress) => void;
+  /**
+   * Called while the request waits for its turn on a busy server, each time its place in line
+   * changes (`position` 1 = next), before any progress. Passing it switches to a progress stream.
+   */
+  onQueued?: (queued: GenerateQueued) => void;
 }
 
-/** What `generateStream` yields: progress events, then exactly one result. */
+/** What `generateStream` yields: places in line while waiting, progress events, then exactly one result. */
 export type GenerateEvent =
+  | { type: 'queued'; data: GenerateQueued }
   | { type: 'progress'; data: GenerateProgress }
   | { type: 'result'; data: GenerateResponse };
 
@@ -45,13 +51,14 @@ export function captchaAudio(transport: Transport, options: RequestOptions = {})
 
 /** See `Imageka.generate`. */
 export async function generate(transport: Transport, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
-  const { onProgress } = options;
-  if (onProgress === undefined) {
+  const { onProgress, onQueued } = options;
+  if (onProgress === undefined && onQueued === undefined) {
     const call = callOf(transport, 'POST', '/api/v1/generate', 'application/json', options, request);
     return send(transport, call, options, (response) => readJson<GenerateResponse>(response));
   }
   for await (const event of generateStream(transport, request, options)) {
-    if (event.type === 'progress') onProgress(event.data);
+    if (event.type === 'progress') onProgress?.(event.data);
+    else if (event.type === 'queued') onQueued?.(event.data);
     else return event.data;
   }
   throw new ConnectionError(MESSAGES.streamEnded());
@@ -73,6 +80,8 @@ export async function* generateStream(transport: Transport, request: GenerateReq
       const value = parseJson(data);
       if (event === 'progress') {
         if (isObject(value)) yield { type: 'progress', data: value as unknown as GenerateProgress };
+      } else if (event === 'queued') {
+        if (isObject(value)) yield { type: 'queued', data: value as unknown as GenerateQueued };
       } else if (event === 'result') {
         if (!isObject(value)) throw new ImagekaError(MESSAGES.badResult());
         yield { type: 'result', data: value as unknown as GenerateResponse };

@@ -102,6 +102,12 @@ export interface GenerateProgress {
   typicalMs?: number;
 }
 
+/** `event: queued` of the SSE stream: sent while waiting for a slot, each time the place changes. */
+export interface GenerateQueued {
+  /** 1 = next to start. */
+  position: number;
+}
+
 /** `GET /api/v1/health` */
 export interface HealthResponse {
   status: 'ok' | 'unavailable';
@@ -117,11 +123,13 @@ export const ERROR_CODES = [
   'captcha_wrong',
   'captcha_expired',
   'rate_limited',
+  'concurrent_limit',
   'prompt_rejected',
   'provider_busy',
   'provider_error',
   'provider_timeout',
   'overloaded',
+  'capacity_reached',
   'store_unavailable',
   'unsupported_media_type',
   'payload_too_large',
@@ -138,11 +146,13 @@ export const ERROR_STATUS = {
   captcha_wrong: 403,
   captcha_expired: 403,
   rate_limited: 429,
+  concurrent_limit: 429,
   prompt_rejected: 422,
   provider_busy: 503,
   provider_error: 502,
   provider_timeout: 504,
   overloaded: 503,
+  capacity_reached: 503,
   store_unavailable: 503,
   unsupported_media_type: 415,
   payload_too_large: 413,
@@ -158,4 +168,6 @@ export interface ErrorBody {
   code: ErrorCode;
   /** Seconds to wait, on 429 and 503 answers (also in the `Retry-After` header). */
   retryAfter?: number;
+  /** On `capacity_reached`: which budget is used up, the hour's or the (UTC) day's. */
+  window?: 'hour' | 'day';
 }

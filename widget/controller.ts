@@ -96,7 +96,15 @@ export class Controller {
     this.#dispatch({ type: 'generate-started', at: Date.now() });
     host().emit('imageka:generate', request);
     host().announce(host().strings.status.generating);
-    generate(client, { ...request, captcha: answer }, { signal: call.signal, onProgress: (progress) => this.#dispatch({ type: 'progress', progress }) })
+    generate(
+      client,
+      { ...request, captcha: answer },
+      {
+        signal: call.signal,
+        onQueued: ({ position }) => this.#dispatch({ type: 'queued', position }),
+        onProgress: (progress) => this.#dispatch({ type: 'progress', progress }),
+      },
+    )
       .then(
         (response) => {
           // A Cancel pressed as the image arrived is too late to matter: the image is shown.

@@ -1,5 +1,6 @@
 import {
   isAPIError,
+  isCapacityError,
   isCaptchaError,
   isConnectionError,
   isOverloadedError,
@@ -20,7 +21,7 @@ export interface Problem {
   stage: Stage;
   /** The API's `code`, or `http_<status>`, `connection_error`, `timeout`, `invalid_api`, `unknown_error`. */
   code: string;
-  /** Epoch ms before which trying again is pointless (429, busy, overloaded). */
+  /** Epoch ms before which trying again is pointless (429, busy, overloaded, budget used up). */
   retryAt?: number;
   /** The API's own message, shown for validation errors (it never repeats what was sent). */
   detail?: string;
@@ -30,7 +31,7 @@ export interface Problem {
 export function problemOf(error: unknown, stage: Stage, now = Date.now()): Problem {
   const code = isAPIError(error) ? (error.code ?? `http_${error.status}`) : isConnectionError(error) ? 'connection_error' : isTimeoutError(error) ? 'timeout' : 'unknown_error';
   const problem: Problem = { kind: kindOf(error, stage), stage, code };
-  const retryAfter = isRateLimitError(error) || isProviderError(error) || isOverloadedError(error) ? error.retryAfter : undefined;
+  const retryAfter = isRateLimitError(error) || isProviderError(error) || isOverloadedError(error) || isCapacityError(error) ? error.retryAfter : undefined;
   if (retryAfter !== undefined && retryAfter > 0) problem.retryAt = now + retryAfter * 1000;
   if (isValidationError(error)) problem.detail = error.message;
   return problem;
@@ -38,9 +39,10 @@ export function problemOf(error: unknown, stage: Stage, now = Date.now()): Probl
 
 function kindOf(error: unknown, stage: Stage): ProblemKind {
   // The captcha routes have their own per-minute limit: saying "too many images" there would be false.
-  if (isRateLimitError(error)) return stage === 'generate' ? 'rate-limited' : 'captcha-limited';
+  if (isRateLimitError(error)) return stage !== 'generate' ? 'captcha-limited' : error.code === 'concurrent_limit' ? 'concurrent' : 'rate-limited';
   if (stage === 'audio') return 'audio';
   if (isCaptchaError(error)) return error.reason === 'wrong' ? 'captcha-wrong' : 'captcha-expired';
+  if (isCapacityError(error)) return error.window === 'hour' ? 'capacity-hour' : 'capacity-day';
   if (isOverloadedError(error) || (isProviderError(error) && error.code === 'provider_busy')) return 'busy';
   if (isPromptRejectedError(error)) return 'rejected';
   if (isProviderError(error)) return error.code === 'provider_timeout' ? 'timeout' : 'provider';

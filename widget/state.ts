@@ -25,7 +25,7 @@ export type State =
   | { name: 'idle' }
   | { name: 'loading-captcha' }
   | { name: 'ready'; challenge: CaptchaResponse }
-  | { name: 'generating'; startedAt: number; progress?: GenerateProgress }
+  | { name: 'generating'; startedAt: number; progress?: GenerateProgress; queued?: number }
   | { name: 'done'; picture: Picture; challenge?: CaptchaResponse }
   | { name: 'error'; problem: Problem; challenge?: CaptchaResponse; loading: boolean };
 
@@ -37,6 +37,7 @@ export type Action =
   | { type: 'captcha-loaded'; challenge: CaptchaResponse }
   | { type: 'captcha-failed'; problem: Problem }
   | { type: 'generate-started'; at: number }
+  | { type: 'queued'; position: number }
   | { type: 'progress'; progress: GenerateProgress }
   | { type: 'generated'; picture: Picture }
   | { type: 'generate-failed'; problem: Problem }
@@ -64,8 +65,11 @@ export function reduce(state: State, action: Action): State {
       return state.name === 'generating' ? state : { name: 'error', problem: action.problem, loading: false };
     case 'generate-started':
       return challengeOf(state) ? { name: 'generating', startedAt: action.at } : state;
+    case 'queued':
+      return state.name === 'generating' && !state.progress ? { ...state, queued: action.position } : state;
     case 'progress':
-      return state.name === 'generating' ? { ...state, progress: action.progress } : state;
+      // Progress means the generation started: the place in line is over.
+      return state.name === 'generating' ? { ...state, progress: action.progress, queued: undefined } : state;
     case 'generated':
       return state.name === 'generating' ? { name: 'done', picture: action.picture } : state;
     case 'generate-failed':

@@ -52,6 +52,7 @@ const en = {
   generate: 'Generate',
   shortcut: 'or press Ctrl + Enter',
   generating: 'Creating your image…',
+  queued: (position: number) => `You are ${ordinal(position)} in line…`,
   progressLabel: 'Progress',
   elapsed: (seconds: number) => `${seconds} s`,
   typical: (seconds: number) => `usually about ${seconds} s`,
@@ -80,6 +81,9 @@ const en = {
     'captcha-expired': 'The captcha expired. Here is a new one: try again.',
     'rate-limited': 'Your network has made as many images as allowed for now.',
     'captcha-limited': 'Many captchas were loaded from your network in the last minute.',
+    concurrent: 'An image from your network is still being made. Try again when it is ready.',
+    'capacity-hour': "This hour's free images are used up.",
+    'capacity-day': "Today's free images are used up.",
     busy: 'The image service is busy right now.',
     rejected: 'The image service declined this prompt. Try describing it differently.',
     provider: 'The image service failed to make this image. Try again.',
@@ -114,6 +118,12 @@ const en = {
     `Browser storage is full: the ${count === 1 ? 'oldest image was' : `${count} oldest images were`} removed from history.`,
   notSaved: 'Browser storage is full: this image was not added to your history.',
 };
+
+/** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th… 21st. */
+function ordinal(n: number): string {
+  const suffixes = ['th', 'st', 'nd', 'rd'];
+  return n + (suffixes[((n % 100) - 20) % 10] ?? suffixes[n % 100] ?? 'th');
+}
 
 export type Strings = typeof en;
 export type ProblemKind = keyof Strings['problems'];

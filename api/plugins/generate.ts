@@ -8,17 +8,19 @@ import {
   IMAGE_SIZES,
   SEED_MAX,
   type GenerateProgress,
+  type GenerateQueued,
   type GenerateRequest,
   type GenerateResponse,
 } from '../../sdk/types.js';
 import { headerText } from '../client-address.js';
 import { apiError, setCode } from '../errors.js';
-import { GenerationGate } from '../generation/gate.js';
+import { GenerationGate, type Slot } from '../generation/gate.js';
 import { TypicalDuration } from '../generation/typical-duration.js';
 import { describeFailure, providerFailureToBoom } from '../generation/outcome.js';
 import { describeValidationError, generateRequestSchema } from '../generation/request-schema.js';
 import { normalizeImage, type OutputFormat } from '../providers/normalize.js';
 import { ProviderError, type ImageProvider } from '../providers/types.js';
+import { clientKey } from './rate-limit.js';
 
 const PLUGIN = 'imageka-generate';
 const PROGRESS_INTERVAL_MS = 1000;
@@ -45,10 +47,22 @@ const optionsSchema = Joi.object<GeneratePluginOptions>({
   maxBodyBytes: Joi.number().integer().min(1024).required(),
 });
 
+/** Read by metrics: this instance's generations now. */
+export interface GenerationLoad {
+  inFlight(): number;
+  queued(): number;
+}
+
+declare module '@hapi/hapi' {
+  interface PluginProperties {
+    [PLUGIN]: GenerationLoad;
+  }
+}
+
 /** `POST /api/v1/generate`: JSON by default, or a Server-Sent Events stream with progress. */
 export const generatePlugin: Plugin<GeneratePluginOptions> = {
   name: PLUGIN,
-  dependencies: ['imageka-session', 'imageka-rate-limit'],
+  dependencies: ['imageka-session', 'imageka-rate-limit', 'imageka-capacity'],
   register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
     const gate = new GenerationGate(options.maxInFlight, options.maxQueued);
@@ -80,17 +94,30 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       };
     };
 
+    /*
+     * The order of the checks is the contract (README, "What the budget counts"): each refusal
+     * before the captcha is spent leaves it pending and sends nothing upstream.
+     *   validation (hapi, above) → per-client rate limit → per-client in-flight slot and the
+     *   budget (capacity) → room on this instance → captcha spent → queue → upstream.
+     * The budget share taken at admission is given back unless the generation reaches the
+     * upstream call: a refused captcha, a full instance or a visitor who leaves the queue costs
+     * nothing; a failed upstream call counts.
+     */
     const handler: Lifecycle.Method = async (request, h) => {
       const body = request.payload as GenerateRequest;
       await server.plugins['imageka-rate-limit'].check(request);
-      const slot = gate.enter();
-      if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
+      const admission = await server.plugins['imageka-capacity'].admit(request);
+      let slot: Slot | null = null;
       try {
+        slot = gate.enter(clientKey(request));
+        if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
         await server.plugins['imageka-session'].consume(request, body.captcha);
       } catch (error) {
-        slot.release();
+        slot?.release();
+        admission.release();
         throw error;
       }
+      const admitted = slot;
       // Listening from here on: a visitor who leaves while queued must not cost an upstream call.
       const disconnected = new AbortController();
       // hapi's 'disconnect' fires only while the body is still arriving (Node emits 'aborted' only
@@ -99,21 +126,29 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       res.once('close', () => {
         if (!res.writableEnded) disconnected.abort();
       });
-      const run = async (onProgress: (percent: number) => void) => {
+      const run = async (events: GenerationEvents) => {
         try {
-          await untilAborted(slot.ready, disconnected.signal);
-          return await produce(body, disconnected.signal, onProgress);
+          if (admitted.position > 0) events.queued(admitted.position);
+          admitted.onPosition(events.queued);
+          await untilAborted(admitted.ready, disconnected.signal);
+          admission.start();
+          events.started();
+          return await produce(body, disconnected.signal, events.progress);
         } catch (error) {
           // A visitor who left is not a failure; nobody is there to read the answer.
           if (disconnected.signal.aborted) throw new Boom.Boom('Client closed the request', { statusCode: 499 });
           request.log(['generate', 'error'], describeFailure(error));
           throw providerFailureToBoom(error);
         } finally {
-          slot.release();
+          admitted.release();
+          admission.release();
         }
       };
-      return wantsEventStream(request) ? streamEvents(h, run, () => typical.ms) : run(() => {});
+      return wantsEventStream(request) ? streamEvents(h, run, () => typical.ms) : run(SILENT);
     };
+
+    server.expose('inFlight', () => gate.inFlight);
+    server.expose('queued', () => gate.queued);
 
     server.route({
       method: 'POST',
@@ -154,29 +189,48 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** What a generation tells its stream, in this order: queue positions, the start, progress. */
+interface GenerationEvents {
+  queued(position: number): void;
+  started(): void;
+  progress(percent: number): void;
+}
+
+const SILENT: GenerationEvents = { queued() {}, started() {}, progress() {} };
+
 /**
- * Keeps no job state after the request: progress, then exactly one `result` or `error` event,
- * all on the one response. Errors before the stream opens are ordinary HTTP errors.
+ * Keeps no job state after the request: `queued` events while waiting for a slot, progress once
+ * the generation started, then exactly one `result` or `error` event, all on the one response.
+ * Errors before the stream opens are ordinary HTTP errors.
  */
-function streamEvents(h: ResponseToolkit, run: (onProgress: (percent: number) => void) => Promise<GenerateResponse>, typicalMs: () => number | undefined) {
+function streamEvents(h: ResponseToolkit, run: (events: GenerationEvents) => Promise<GenerateResponse>, typicalMs: () => number | undefined) {
   const stream = new PassThrough();
-  const started = Date.now();
+  let started: number | undefined;
   let percent: number | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
   const send = (event: string, data: unknown) => {
     if (!stream.writableEnded) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   const typical = typicalMs();
   const progress = () =>
     send('progress', {
-      elapsedMs: Date.now() - started,
+      elapsedMs: Date.now() - started!,
       ...(percent === undefined ? {} : { percent }),
       ...(typical === undefined ? {} : { typicalMs: typical }),
     } satisfies GenerateProgress);
-  const timer = setInterval(progress, PROGRESS_INTERVAL_MS);
-  progress();
-  run((value) => {
-    percent = Math.max(0, Math.min(100, Math.round(value)));
-    progress();
+  run({
+    queued: (position) => {
+      if (started === undefined) send('queued', { position } satisfies GenerateQueued);
+    },
+    started: () => {
+      started = Date.now();
+      timer = setInterval(progress, PROGRESS_INTERVAL_MS);
+      progress();
+    },
+    progress: (value) => {
+      percent = Math.max(0, Math.min(100, Math.round(value)));
+      progress();
+    },
   })
     .then((result) => send('result', result))
     .catch((error: unknown) => {

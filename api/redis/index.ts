@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
 import { MAX_LIMIT_WINDOW_MS } from '../plugins/rate-limit.js';
 import type { CreateServerOptions } from '../server.js';
+import { RedisBudgetCounter } from './budget-counter.js';
 import { FailFastRedisCache } from './cache-engine.js';
 import { RedisCaptchaStore } from './captcha-store.js';
+import { RedisClientSlots } from './client-slots.js';
 import { closeRedis, connectRedis, redisIsReady, type RedisConnectionOptions } from './connection.js';
 import { RedisWindowCounter } from './window-counter.js';
 
@@ -11,9 +13,14 @@ export interface RedisDependenciesOptions extends RedisConnectionOptions {
   generateWindowMs?: number;
   /** Prefix of every key, so several deployments can share one Redis. @default 'imageka' */
   partition?: string;
+  /**
+   * How long a client's in-flight record outlives the last sign of life of the instance holding
+   * it (renewed every third of it while the generation runs). @default 30 seconds
+   */
+  clientSlotLeaseMs?: number;
 }
 
-export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'isReady' | 'store'>> & {
+export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'isReady' | 'store'>> & {
   client: Redis;
   /** Closes the connection; call it after `server.stop()`. */
   close(): Promise<void>;
@@ -33,6 +40,8 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     cache: { name: 'redis', engine: new FailFastRedisCache(client, partition) },
     captchaStore: new RedisCaptchaStore(client, partition),
     generationCounter: new RedisWindowCounter(client, partition, windowMs),
+    budgetCounter: new RedisBudgetCounter(client, partition),
+    clientSlots: new RedisClientSlots(client, partition, options.clientSlotLeaseMs ?? 30_000),
     isReady: () => redisIsReady(client),
     store: 'redis',
     client,

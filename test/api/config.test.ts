@@ -1,6 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from '../../api/config.js';
+import { budgetWarning, ConfigError, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from '../../api/config.js';
+import { createOfflineProvider } from '../../api/providers/offline.js';
 import { assertBuildCurrent } from '../helpers/build.js';
 import { testServer } from '../helpers/server.js';
 
@@ -34,6 +39,25 @@ describe('serverOptionsFromEnv', () => {
     expect(response.headers['access-control-allow-origin']).toBe('https://a.example');
   });
 
+  it('has no generation budget unless one is set, and one generation per client at a time', () => {
+    const options = serverOptionsFromEnv({});
+    expect(options.maxInFlightPerClient).toBe(1);
+    expect('generationBudgetPerHour' in options || 'generationBudgetPerDay' in options).toBe(false);
+    expect(serverOptionsFromEnv({ GENERATION_BUDGET_PER_HOUR: '50', GENERATION_BUDGET_PER_DAY: '400', MAX_IN_FLIGHT_PER_CLIENT: '2' })).toMatchObject({
+      generationBudgetPerHour: 50,
+      generationBudgetPerDay: 400,
+      maxInFlightPerClient: 2,
+    });
+  });
+
+  it('warns about a real image service without a budget, and only then', () => {
+    const paid = { name: 'openai', preview: false, generate: createOfflineProvider().generate };
+    expect(budgetWarning({ provider: paid })).toMatch(/provider "openai" .*GENERATION_BUDGET_PER_HOUR or GENERATION_BUDGET_PER_DAY/);
+    expect(budgetWarning({ provider: paid, generationBudgetPerDay: 100 })).toBeUndefined();
+    expect(budgetWarning({ provider: paid, generationBudgetPerHour: 10 })).toBeUndefined();
+    expect(budgetWarning({ provider: createOfflineProvider() })).toBeUndefined();
+  });
+
   it('treats a blank variable as unset', () => {
     expect(serverOptionsFromEnv({ PORT: '', CORS_ORIGINS: '  ' })).toMatchObject({ port: 3000, corsOrigins: '*' });
   });
@@ -51,6 +75,9 @@ describe('serverOptionsFromEnv', () => {
     ['CORS_ORIGINS', 'example.com'],
     ['SESSION_SECRET', 'short'],
     ['RATE_LIMIT_GENERATE_PER_HOUR', '0'],
+    ['GENERATION_BUDGET_PER_HOUR', '0'],
+    ['GENERATION_BUDGET_PER_DAY', 'lots'],
+    ['MAX_IN_FLIGHT_PER_CLIENT', '0'],
   ])('a bad %s is refused with a message naming it', (name, value) => {
     expect(() => serverOptionsFromEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => serverOptionsFromEnv({ [name]: value })).toThrow(name);
@@ -63,5 +90,37 @@ describe('npm start entry (dist/api/main.js)', () => {
     const result = spawnSync(process.execPath, ['dist/api/main.js'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
+  });
+
+  it.each([
+    ['prints one warning line when a real provider runs with no budget', {}, 1],
+    ['prints none with a budget', { GENERATION_BUDGET_PER_DAY: '500' }, 0],
+  ] as const)('%s', async (_name, extra, warnings) => {
+    assertBuildCurrent();
+    const logs = mkdtempSync(join(tmpdir(), 'imageka-start-'));
+    const child = spawn(process.execPath, ['dist/api/main.js'], {
+      env: { ...process.env, PORT: '0', LOG_DIR: logs, IMAGEKA_PROVIDER: 'pollinations', POLLINATIONS_API_KEY: 'sk_test_not_used', ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('listening')) resolve();
+        });
+        child.once('exit', (status) => reject(new Error(`exited ${status}: ${stderr}`)));
+      });
+    } finally {
+      const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(logs, { recursive: true, force: true });
+    }
+    const lines = `${stdout}${stderr}`.split('\n').filter((line) => line.includes('no generation budget'));
+    expect(lines).toHaveLength(warnings);
+    if (warnings) expect(lines[0]).toMatch(/^\[imageka\] warning: provider "pollinations"/);
   });
 });

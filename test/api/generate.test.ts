@@ -207,7 +207,7 @@ describe('in-flight limit', () => {
       return { bytes: image, mimeType: 'image/png', seed: 1 };
     });
     const captchaStore = new MemoryCaptchaStore();
-    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 1, captchaStore });
+    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 1, maxInFlightPerClient: 3, captchaStore });
     const sessions = await Promise.all([0, 1, 2].map(() => issueCaptcha(server)));
     const first = generate(server, sessions[0]!.cookie, { prompt: 'a', captcha: 'ACDEH' });
     const second = generate(server, sessions[1]!.cookie, { prompt: 'a', captcha: 'ACDEH' });

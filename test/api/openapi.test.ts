@@ -212,13 +212,54 @@ describe('real responses match the document', () => {
       await gate;
       return { bytes: await sharp({ create: { width: input.width, height: input.height, channels: 3, background: '#000' } }).png().toBuffer(), mimeType: 'image/png', seed: 1 };
     });
-    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 0 });
+    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 0, maxInFlightPerClient: 2 });
     const first = generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' });
     while (provider.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
     const overloaded = await generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' });
     expect([overloaded.statusCode, overloaded.headers['retry-after']]).toEqual([503, '5']);
     release();
     expect((await first).statusCode).toBe(200);
+  });
+
+  it('generate over budget (503 capacity_reached) and beyond the client limit (429 concurrent_limit)', async () => {
+    const server = await testServer({ generationBudgetPerHour: 1 });
+    expect((await generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(200);
+    const spent = await generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' });
+    expect([spent.statusCode, (spent.result as { window?: string }).window]).toEqual([503, 'hour']);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const provider = scriptedProvider(async (input) => {
+      await held;
+      return { bytes: await sharp({ create: { width: input.width, height: input.height, channels: 3, background: '#000' } }).png().toBuffer(), mimeType: 'image/png', seed: 1 };
+    });
+    const busy = await testServer({ provider });
+    const first = generate(busy, await session(busy), { prompt: 'a', captcha: 'ACDEH' });
+    while (provider.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const limited = await generate(busy, await session(busy), { prompt: 'a', captcha: 'ACDEH' });
+    expect([limited.statusCode, limited.headers['retry-after'] !== undefined]).toEqual([429, true]);
+    release();
+    expect((await first).statusCode).toBe(200);
+  });
+
+  it('generate as an event stream while queued: `queued` events match their schema', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const provider = scriptedProvider(async (input) => {
+      await held;
+      return { bytes: await sharp({ create: { width: input.width, height: input.height, channels: 3, background: '#000' } }).png().toBuffer(), mimeType: 'image/png', seed: 1 };
+    });
+    const server = await testServer({ provider, maxInFlight: 1, maxInFlightPerClient: 2 });
+    const first = generate(server, await session(server), { prompt: 'a', captcha: 'ACDEH' });
+    while (provider.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const queued = generate(server, { ...(await session(server)), accept: 'text/event-stream' }, { prompt: 'a', captcha: 'ACDEH' });
+    while (server.plugins['imageka-generate'].queued() === 0) await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await first;
+    const blocks = (await queued).payload.split('\n\n').filter(Boolean);
+    const events = blocks.map((block) => ({ event: /^event: (.*)$/m.exec(block)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) }));
+    expect(events[0]).toEqual({ event: 'queued', data: { position: 1 } });
+    expect(check(doc.components.schemas.GenerateQueued!, events[0]!.data)).toEqual([]);
+    expect(events.at(-1)!.event).toBe('result');
   });
 
   it('generate as an event stream: every event’s data matches its schema', async () => {

@@ -151,7 +151,8 @@ describe('captcha answers', () => {
   });
 
   it('are consumed atomically: 10 parallel correct answers give exactly one image', async () => {
-    const server = await testServer();
+    // Room for all ten at once, so the race reaches the captcha instead of the per-client limit.
+    const server = await testServer({ maxInFlightPerClient: 10 });
     const { cookie } = await issueCaptcha(server);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () => generate(server, cookie, { prompt: 'a race', captcha: 'ACDEH' })),

@@ -40,8 +40,10 @@ async function start(captchaPerMinute: number, generateLimit: number): Promise<S
     provider: scriptedProvider(async (input) => ({ bytes: image, mimeType: 'image/webp', seed: input.seed })),
     captchaPerMinute,
     generateLimit,
-    // Within the limit every generation may wait its turn: the gate must not be what refuses.
+    // Within the limit every generation may wait its turn: the gate must not be what refuses,
+    // nor the per-client in-flight limit (every connection comes from this one address).
     maxQueued: generateLimit,
+    maxInFlightPerClient: CONNECTIONS,
   });
   await server.start();
   return server;

@@ -56,9 +56,9 @@ describe('Claim 7: rate-limit records are gone within 48 hours', () => {
       await redis?.stop();
     });
 
-    it('gives every key an expiry of at most 48 hours: counters, limit records, sessions and captchas', async () => {
-      const { client, cache, captchaStore, generationCounter } = deps;
-      const server = await testServer({ cache, captchaStore, generationCounter, generateWindowMs: LIMIT });
+    it('gives every key an expiry of at most 48 hours: counters, limit records, the budget, sessions and captchas', async () => {
+      const { client, cache, captchaStore, generationCounter, budgetCounter, clientSlots } = deps;
+      const server = await testServer({ cache, captchaStore, generationCounter, budgetCounter, clientSlots, generateWindowMs: LIMIT, generationBudgetPerDay: 100, generationBudgetPerHour: 10 });
       for (const captcha of ['ACDEH', 'WRONG']) {
         const { cookie } = await issueCaptcha(server);
         await generate(server, cookie, { prompt: 'a', captcha });
@@ -67,6 +67,7 @@ describe('Claim 7: rate-limit records are gone within 48 hours', () => {
       const keys = await client.keys('*');
       expect(keys.some((key) => key.includes('generate'))).toBe(true);
       expect(keys.some((key) => key.includes('hapi-rate-limit'))).toBe(true);
+      expect(keys.filter((key) => key.includes(':budget:'))).toHaveLength(2);
       for (const key of keys) {
         const ttl = await client.pttl(key);
         expect([key, ttl > 0 && ttl <= LIMIT]).toEqual([key, true]);

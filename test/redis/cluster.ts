@@ -19,8 +19,8 @@ export interface Instance {
  * sharing one Redis (in a partition of their own, so tests do not see each other's keys) and
  * one session secret. They count their generations in one shared scripted provider.
  */
-export async function cluster(url: string, count: number, options: CreateServerOptions & { beforeGenerate?: () => Promise<void> } = {}) {
-  const { beforeGenerate, ...serverOptions } = options;
+export async function cluster(url: string, count: number, options: CreateServerOptions & { beforeGenerate?: () => Promise<void>; clientSlotLeaseMs?: number } = {}) {
+  const { beforeGenerate, clientSlotLeaseMs, ...serverOptions } = options;
   const partition = `test${process.pid}-${++partitions}`;
   const provider = scriptedProvider(async () => {
     await beforeGenerate?.();
@@ -28,7 +28,7 @@ export async function cluster(url: string, count: number, options: CreateServerO
   });
   const instances: Instance[] = [];
   for (let i = 0; i < count; i += 1) {
-    const redis = redisDependencies(url, { partition, generateWindowMs: options.generateWindowMs });
+    const redis = redisDependencies(url, { partition, generateWindowMs: options.generateWindowMs, ...(clientSlotLeaseMs ? { clientSlotLeaseMs } : {}) });
     const server = await testServer({ provider, sessionSecret: SHARED_SECRET, ...redis, ...serverOptions });
     instances.push({ server, redis });
   }

@@ -62,7 +62,7 @@ describe('several instances sharing Redis', () => {
   });
 
   it('let exactly one of 10 parallel correct answers over both instances through', async () => {
-    const { servers, provider } = await twoInstances();
+    const { servers, provider } = await twoInstances({ maxInFlightPerClient: 10 });
     const { cookie } = await issueCaptcha(servers[0]!);
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) => generate(servers[i % 2]!, cookie, { prompt: 'a fox', captcha: ANSWER })),
@@ -73,7 +73,7 @@ describe('several instances sharing Redis', () => {
   });
 
   it('hold the generation limit exactly: 40 concurrent requests over 2 instances, limit 5, let 5 through', async () => {
-    const { servers, provider } = await twoInstances({ generateLimit: 5, captchaPerMinute: 100 });
+    const { servers, provider } = await twoInstances({ generateLimit: 5, captchaPerMinute: 100, maxInFlightPerClient: 40 });
     const cookies: string[] = [];
     for (let i = 0; i < 40; i += 1) cookies.push((await issueCaptcha(servers[i % 2]!)).cookie);
     const responses = await Promise.all(cookies.map((cookie, i) => generate(servers[(i + 1) % 2]!, cookie, { prompt: 'a fox', captcha: ANSWER })));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError as UpstreamFailure } from '../../api/providers/types.js';
 import {
+  isCapacityError,
   isCaptchaError,
   isOverloadedError,
   isPromptRejectedError,
@@ -8,6 +9,7 @@ import {
   isRateLimitError,
   isValidationError,
   type APIError,
+  type CapacityError,
   type CaptchaError,
   type Imageka,
   type OverloadedError,
@@ -145,7 +147,7 @@ describe('API errors as SDK classes (real server)', () => {
 
   it('OverloadedError when every generation slot and queue place is taken', async () => {
     const { provider, started } = hangingProvider();
-    const { baseUrl } = await startApi({ provider, maxInFlight: 1, maxQueued: 0 });
+    const { baseUrl } = await startApi({ provider, maxInFlight: 1, maxQueued: 0, maxInFlightPerClient: 2 });
     const busy = await withCaptcha(clientOf(baseUrl).client);
     const controller = new AbortController();
     const first = busy.generate({ prompt: 'x', captcha: ANSWER }, { signal: controller.signal }).catch(() => undefined);
@@ -154,6 +156,33 @@ describe('API errors as SDK classes (real server)', () => {
     const error = (await failure((await withCaptcha(client)).generate({ prompt: 'y', captcha: ANSWER }))) as OverloadedError;
     expect(isOverloadedError(error)).toBe(true);
     expect(error).toMatchObject({ name: 'OverloadedError', status: 503, code: 'overloaded', retryAfter: 5 });
+    expectSentOnce(error, exchanges, '/api/v1/generate');
+    controller.abort();
+    await first;
+  });
+
+  it('CapacityError when the budget is used up, with the window and the wait to its end', async () => {
+    const now = Date.UTC(2026, 0, 1, 23, 30);
+    const { baseUrl } = await startApi({ generationBudgetPerDay: 1, now: () => now });
+    await (await withCaptcha(clientOf(baseUrl).client)).generate({ prompt: 'x', captcha: ANSWER });
+    const { client, exchanges } = clientOf(baseUrl);
+    const error = (await failure((await withCaptcha(client)).generate({ prompt: 'y', captcha: ANSWER }))) as CapacityError;
+    expect(isCapacityError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'CapacityError', status: 503, code: 'capacity_reached', retryAfter: 30 * 60, window: 'day' });
+    expectSentOnce(error, exchanges, '/api/v1/generate');
+  });
+
+  it('RateLimitError with code concurrent_limit while this client already has a generation running', async () => {
+    const { provider, started } = hangingProvider();
+    const { baseUrl } = await startApi({ provider });
+    const busy = await withCaptcha(clientOf(baseUrl).client);
+    const controller = new AbortController();
+    const first = busy.generate({ prompt: 'x', captcha: ANSWER }, { signal: controller.signal }).catch(() => undefined);
+    await started;
+    const { client, exchanges } = clientOf(baseUrl);
+    const error = (await failure((await withCaptcha(client)).generate({ prompt: 'y', captcha: ANSWER }))) as RateLimitError;
+    expect(isRateLimitError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'RateLimitError', status: 429, code: 'concurrent_limit', retryAfter: 5 });
     expectSentOnce(error, exchanges, '/api/v1/generate');
     controller.abort();
     await first;

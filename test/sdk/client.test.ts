@@ -66,6 +66,31 @@ describe('Imageka against the real API', () => {
     expect(exchanges[1]!.response!.get('content-type')).toMatch(/^text\/event-stream/);
   });
 
+  it('tells onQueued its place in line while the server is busy, before any progress', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const painting = paintingProvider(50);
+    const provider = { ...painting, generate: async (input: Parameters<typeof painting.generate>[0]) => (await held, painting.generate(input)) };
+    const { server, baseUrl } = await startApi({ provider, maxInFlight: 1, maxInFlightPerClient: 2 });
+    const first = clientOf(baseUrl).client;
+    await first.captcha();
+    const running = first.generate({ prompt: 'first', captcha: ANSWER });
+    const { client } = clientOf(baseUrl);
+    await client.captcha();
+    const seen: string[] = [];
+    const second = client.generate(
+      { prompt: 'second', captcha: ANSWER },
+      { onQueued: ({ position }) => seen.push(`queued ${position}`), onProgress: () => seen.push('progress') },
+    );
+    while (server.plugins['imageka-generate'].queued() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    release();
+    await running;
+    expect(await second).toMatchObject({ width: 1024 });
+    expect(seen[0]).toBe('queued 1');
+    expect(seen.slice(1).every((entry) => entry === 'progress')).toBe(true);
+    expect(seen.length).toBeGreaterThan(1);
+  });
+
   it('generateStream yields progress events and exactly one result, last', async () => {
     const { baseUrl } = await startApi({ provider: paintingProvider(75) });
     const { client } = clientOf(baseUrl);

@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const EXPORTS = [
   'APIError',
   'AbortError',
+  'CapacityError',
   'CaptchaError',
   'ConnectionError',
   'DEFAULT_ASPECT_RATIO',
@@ -32,6 +33,7 @@ const EXPORTS = [
   'ValidationError',
   'isAPIError',
   'isAbortError',
+  'isCapacityError',
   'isCaptchaError',
   'isConnectionError',
   'isImagekaError',

@@ -54,7 +54,7 @@ describe('session handling against the real API', () => {
   });
 
   it('the header fallback keeps single use: the spent captcha is gone, also for parallel requests', async () => {
-    const { baseUrl } = await startApi();
+    const { baseUrl } = await startApi({ maxInFlightPerClient: 5 });
     const client = new Imageka({ baseUrl, fetch: recordingFetch(withoutCookies) });
     await client.captcha();
     const attempts = await Promise.allSettled(Array.from({ length: 5 }, () => client.generate({ prompt: 'x', captcha: ANSWER })));

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   APIError,
+  CapacityError,
   CaptchaError,
   ConnectionError,
   OverloadedError,
@@ -68,6 +69,16 @@ describe('the state machine', () => {
     expect(run({ name: 'done', picture, challenge }, { type: 'captcha-failed', problem: captchaDown })).toEqual({ name: 'error', problem: captchaDown, loading: false });
   });
 
+  it('a queued generation keeps its place in line until progress comes, then shows progress only', () => {
+    const generating = run({ name: 'ready', challenge }, { type: 'generate-started', at: 1 });
+    const queued = run(generating, { type: 'queued', position: 3 }, { type: 'queued', position: 2 });
+    expect(queued).toEqual({ name: 'generating', startedAt: 1, queued: 2 });
+    const started = run(queued, { type: 'progress', progress: { elapsedMs: 0 } });
+    expect(started).toEqual({ name: 'generating', startedAt: 1, progress: { elapsedMs: 0 } });
+    // A late place in line changes nothing once it started.
+    expect(run(started, { type: 'queued', position: 1 })).toBe(started);
+  });
+
   it('cancelling goes back to loading a fresh captcha', () => {
     expect(run({ name: 'generating', startedAt: 1 }, { type: 'cancelled' })).toEqual({ name: 'loading-captcha' });
   });
@@ -108,6 +119,9 @@ describe('problems from SDK errors', () => {
     [new ProviderError(503, body('provider_busy', 503), none), 'busy', 'provider_busy', 'generate'],
     [new OverloadedError(503, body('overloaded', 503), none), 'busy', 'overloaded', 'generate'],
     [new RateLimitError(429, body('rate_limited', 429), none), 'rate-limited', 'rate_limited', 'generate'],
+    [new RateLimitError(429, body('concurrent_limit', 429), none), 'concurrent', 'concurrent_limit', 'generate'],
+    [new CapacityError(503, body('capacity_reached', 503, { window: 'hour' }), none), 'capacity-hour', 'capacity_reached', 'generate'],
+    [new CapacityError(503, body('capacity_reached', 503, { window: 'day' }), none), 'capacity-day', 'capacity_reached', 'generate'],
     [new ConnectionError('down'), 'network', 'connection_error', 'generate'],
     [new TimeoutError(1000), 'timeout', 'timeout', 'generate'],
     [new APIError(500, undefined, none), 'unknown', 'http_500', 'generate'],
@@ -121,6 +135,7 @@ describe('problems from SDK errors', () => {
   it('turns a wait the API asked for into a time, from the body or the Retry-After header', () => {
     expect(problemOf(new RateLimitError(429, body('rate_limited', 429, { retryAfter: 42 }), none), 'generate', 1000).retryAt).toBe(43_000);
     expect(problemOf(new OverloadedError(503, undefined, new Headers({ 'retry-after': '5' })), 'generate', 0).retryAt).toBe(5000);
+    expect(problemOf(new CapacityError(503, body('capacity_reached', 503, { retryAfter: 600, window: 'hour' }), none), 'generate', 0).retryAt).toBe(600_000);
     expect(problemOf(new ProviderError(502, body('provider_error', 502), none), 'generate').retryAt).toBeUndefined();
   });
 

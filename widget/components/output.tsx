@@ -33,7 +33,7 @@ export function Output({ state, strings, picture, ratio, onCancel, actions, now,
         {strings.resultHeading}
       </h3>
       {state.name === 'generating' ? (
-        <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} now={now} onCancel={onCancel} cancelRef={cancelRef} />
+        <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} queued={state.queued} now={now} onCancel={onCancel} cancelRef={cancelRef} />
       ) : picture ? (
         <Result strings={strings} picture={picture} actions={actions} />
       ) : (
@@ -50,12 +50,14 @@ interface ProgressProps {
   ratio: number;
   startedAt: number;
   progress: GenerateProgress | undefined;
+  /** Place in the server's queue, while waiting. */
+  queued: number | undefined;
   now: number;
   onCancel: () => void;
   cancelRef: Ref<HTMLButtonElement>;
 }
 
-function Progress({ strings, ratio, startedAt, progress, now, onCancel, cancelRef }: ProgressProps) {
+function Progress({ strings, ratio, startedAt, progress, queued, now, onCancel, cancelRef }: ProgressProps) {
   const typical = progress?.typicalMs;
   const elapsed = strings.elapsed(Math.max(0, Math.floor((now - startedAt) / 1000))) + (typical ? ` · ${strings.typical(Math.max(1, Math.round(typical / 1000)))}` : '');
   const percent = progress?.percent;
@@ -63,7 +65,7 @@ function Progress({ strings, ratio, startedAt, progress, now, onCancel, cancelRe
     <div class="progress" part="progress">
       <div class="stage busy" style={ratioStyle(ratio)} />
       <div class="progress-line">
-        <span>{strings.generating}</span>
+        <span class="progress-status">{queued === undefined ? strings.generating : strings.queued(queued)}</span>
         <span class="counter">{percent === undefined ? elapsed : `${percent}% · ${elapsed}`}</span>
       </div>
       <div

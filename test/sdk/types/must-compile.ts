@@ -17,6 +17,7 @@ import {
   type ErrorCode,
   type GenerateEvent,
   type GenerateProgress,
+  type GenerateQueued,
   type GenerateRequest,
   type GenerateResponse,
   type HealthResponse,
@@ -44,6 +45,7 @@ export async function flow(prompt: string, answer: string): Promise<string> {
   const image: GenerateResponse = await client.generate(request, {
     signal: new AbortController().signal,
     onProgress: (progress: GenerateProgress) => progress.percent ?? progress.elapsedMs,
+    onQueued: (queued: GenerateQueued) => queued.position,
   });
   const plain = await minimal.generate({ prompt, captcha: answer });
   const wide: ImageSize = { width: 1280, height: 720 };
@@ -59,6 +61,9 @@ export async function stream(request: GenerateRequest): Promise<GenerateResponse
     if (typed.type === 'progress') {
       const percent: number | undefined = typed.data.percent;
       void percent;
+    } else if (typed.type === 'queued') {
+      const position: number = typed.data.position;
+      void position;
     } else {
       const seed: number = typed.data.seed;
       void seed;
