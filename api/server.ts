@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import CatboxMemory from '@hapi/catbox-memory';
 import Hapi, { type ServerOptionsCache } from '@hapi/hapi';
 import { renderCaptchaAudio } from './captcha/audio.js';
+import { SpeechPool, type SpeechPoolOptions } from './captcha/speech-thread.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
 import { MemoryWindowCounter, type WindowCounter } from './limits/window-counter.js';
@@ -11,7 +12,7 @@ import { healthPlugin } from './plugins/health.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { httpPolicyPlugin } from './plugins/http-policy.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
-import { sessionPlugin } from './plugins/session.js';
+import { sessionPlugin, type SpeakContext } from './plugins/session.js';
 import { defaultSite, staticSitePlugin, type StaticSiteOptions } from './plugins/static-site.js';
 import type { OutputFormat } from './providers/normalize.js';
 import { createOfflineProvider } from './providers/offline.js';
@@ -26,8 +27,14 @@ export interface CreateServerOptions {
   provider?: ImageProvider;
   /** Makes `{ text, svg }` like svg-captcha's `create()`. @default svg-captcha, look-alike characters left out */
   captcha?: CaptchaMaker;
-  /** Speaks a captcha answer as WAV. @default mespeak, each character named, with noise and jitter */
-  captchaAudio?: (answer: string) => Promise<Buffer>;
+  /** Speaks a captcha answer as WAV. @default meSpeak on `speechPool`, see renderCaptchaAudio */
+  captchaAudio?: (answer: string, context: SpeakContext) => Promise<Buffer>;
+  /** Threads, queue and per-client share for the default `captchaAudio`. @default see SpeechPoolOptions */
+  speechPool?: Partial<SpeechPoolOptions>;
+  /** Times one captcha may be played. @default 5 */
+  audioPerCaptcha?: number;
+  /** Counts plays per captcha. @default in-memory counter over `captchaTtlMs` */
+  audioPlayCounter?: WindowCounter;
   /** Clock in epoch ms for captcha expiry and rate-limit windows. @default Date.now */
   now?: () => number;
   /** hapi cache engine for sessions and hapi-rate-limit records. @default in-memory catbox */
@@ -89,6 +96,12 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-UserPathReset',
 ];
 
+/** Spoken captchas on the server's own pool of speech threads, each job counted against its client's share. */
+function defaultSpeaker(pool: SpeechPool) {
+  return (answer: string, { language, client }: SpeakContext) =>
+    renderCaptchaAudio(answer, { language, speak: (utterances) => pool.speak(utterances, client) });
+}
+
 /** Builds the configured server without starting it; every dependency can be injected. */
 export async function createServer(options: CreateServerOptions = {}): Promise<Hapi.Server> {
   const now = options.now ?? Date.now;
@@ -96,6 +109,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   const generateWindowMs = options.generateWindowMs ?? 60 * 60 * 1000;
   const trustedProxies = options.trustedProxies ?? 0;
   const maxEventLoopDelay = options.maxEventLoopDelayMs ?? 1000;
+  const captchaTtlMs = options.captchaTtlMs ?? 10 * 60 * 1000;
 
   const server = Hapi.server({
     host: options.host,
@@ -145,12 +159,14 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     options: {
       password: options.sessionSecret ?? randomBytes(32).toString('base64url'),
       captcha: options.captcha ?? defaultCaptchaMaker,
-      speak: options.captchaAudio ?? ((answer: string) => renderCaptchaAudio(answer)),
+      speak: options.captchaAudio ?? defaultSpeaker(new SpeechPool(options.speechPool)),
+      audioPlays: options.audioPlayCounter ?? new MemoryWindowCounter(captchaTtlMs, now),
+      audioPerCaptcha: options.audioPerCaptcha ?? 5,
       store: options.captchaStore ?? new MemoryCaptchaStore(now),
       now,
       crossSite: options.crossSite ?? false,
       secureCookie: options.secureCookie ?? true,
-      captchaTtlMs: options.captchaTtlMs ?? 10 * 60 * 1000,
+      captchaTtlMs,
       sessionTtlMs: options.sessionTtlMs ?? 30 * 60 * 1000,
       captchaPerMinute: options.captchaPerMinute ?? 30,
       ...(cacheName ? { cache: cacheName } : {}),

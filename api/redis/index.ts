@@ -13,7 +13,7 @@ export interface RedisDependenciesOptions extends RedisConnectionOptions {
   partition?: string;
 }
 
-export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'isReady' | 'store'>> & {
+export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'audioPlayCounter' | 'isReady' | 'store'>> & {
   client: Redis;
   /** Closes the connection; call it after `server.stop()`. */
   close(): Promise<void>;
@@ -33,6 +33,8 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     cache: { name: 'redis', engine: new FailFastRedisCache(client, partition) },
     captchaStore: new RedisCaptchaStore(client, partition),
     generationCounter: new RedisWindowCounter(client, partition, windowMs),
+    // As long as the longest captcha lifetime (CAPTCHA_TTL_SECONDS ≤ 1 hour): a count never ends before its captcha.
+    audioPlayCounter: new RedisWindowCounter(client, partition, 60 * 60 * 1000, 'audio-plays'),
     isReady: () => redisIsReady(client),
     store: 'redis',
     client,
