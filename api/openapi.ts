@@ -1,4 +1,5 @@
 import {
+  AUDIO_PLAYS_PER_CAPTCHA,
   CAPTCHA_ANSWER_MAX_LENGTH,
   ERROR_CODES,
   ERROR_STATUS,
@@ -17,6 +18,7 @@ import {
   type HealthResponse,
   type ProviderInfo,
 } from '../sdk/types.js';
+import { LANGUAGE_TAG_PATTERN, SPOKEN_LANGUAGES } from './captcha/spoken-languages.js';
 
 /** The subset of JSON Schema 2020-12 (OpenAPI 3.1's dialect) this document uses. */
 export interface JsonSchema {
@@ -182,6 +184,11 @@ const schemas = {
 const headers = {
   RequestId: { description: 'A random id for this response. Server logs do not record it (they keep only the standard access-log fields).', required: true, schema: { type: 'string', minLength: 1 } },
   RetryAfter: { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 0 } },
+  ContentLanguage: {
+    description: 'The language the characters were spoken in: the one asked for by `lang`, or `en` when it has no voice.',
+    required: true,
+    schema: { type: 'string', enum: Object.keys(SPOKEN_LANGUAGES) },
+  },
   Session: {
     description: `The sealed session. Send it back as the \`${SESSION_HEADER}\` request header where cookies are blocked.`,
     required: true,
@@ -259,10 +266,24 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getCaptchaAudio',
         summary: 'The pending captcha, spoken',
+        description:
+          `Each character by the name the language gives it, with a spelling word of that language; digits as its numbers. ` +
+          `One captcha can be played ${AUDIO_PLAYS_PER_CAPTCHA} times; then \`captcha_audio_limit\`. Clips are made on a few ` +
+          'background threads with a share per client: beyond it `rate_limited`, with the queue full `overloaded`.',
         security: session,
+        parameters: [
+          {
+            name: 'lang',
+            in: 'query',
+            description: `A BCP 47 language tag (\`de\`, \`de-CH\`, \`pt-BR\`). Spoken: ${Object.keys(SPOKEN_LANGUAGES).join(', ')}; any other language falls back to English (see \`Content-Language\`). A malformed tag is \`invalid_request\`.`,
+            schema: { type: 'string', maxLength: 35, pattern: LANGUAGE_TAG_PATTERN },
+          },
+        ],
         responses: {
-          '200': ok('The answer spoken, as WAV.', { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } }),
-          ...errorResponses(['captcha_missing', 'captcha_expired', 'rate_limited']),
+          '200': ok('The answer spoken, as WAV.', { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } }, {
+            'Content-Language': headerRef('ContentLanguage'),
+          }),
+          ...errorResponses(['invalid_request', 'captcha_missing', 'captcha_expired', 'captcha_audio_limit', 'rate_limited']),
         },
       },
     },

@@ -17,7 +17,7 @@ import { defaultSite, staticSitePlugin, type StaticSiteOptions } from './plugins
 import type { OutputFormat } from './providers/normalize.js';
 import { createOfflineProvider } from './providers/offline.js';
 import type { ImageProvider } from './providers/types.js';
-import { SESSION_HEADER } from '../sdk/types.js';
+import { AUDIO_PLAYS_PER_CAPTCHA, SESSION_HEADER } from '../sdk/types.js';
 
 export interface CreateServerOptions {
   host?: string;
@@ -31,7 +31,7 @@ export interface CreateServerOptions {
   captchaAudio?: (answer: string, context: SpeakContext) => Promise<Buffer>;
   /** Threads, queue and per-client share for the default `captchaAudio`. @default see SpeechPoolOptions */
   speechPool?: Partial<SpeechPoolOptions>;
-  /** Times one captcha may be played. @default 5 */
+  /** Times one captcha may be played. @default AUDIO_PLAYS_PER_CAPTCHA (5) */
   audioPerCaptcha?: number;
   /** Counts plays per captcha. @default in-memory counter over `captchaTtlMs` */
   audioPlayCounter?: WindowCounter;
@@ -161,7 +161,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
       captcha: options.captcha ?? defaultCaptchaMaker,
       speak: options.captchaAudio ?? defaultSpeaker(new SpeechPool(options.speechPool)),
       audioPlays: options.audioPlayCounter ?? new MemoryWindowCounter(captchaTtlMs, now),
-      audioPerCaptcha: options.audioPerCaptcha ?? 5,
+      audioPerCaptcha: options.audioPerCaptcha ?? AUDIO_PLAYS_PER_CAPTCHA,
       store: options.captchaStore ?? new MemoryCaptchaStore(now),
       now,
       crossSite: options.crossSite ?? false,

@@ -19,6 +19,9 @@ export const PROMPT_MAX_LENGTH = 1000;
 export const NEGATIVE_PROMPT_MAX_LENGTH = 1000;
 /** Longest captcha answer the API reads; answers are far shorter, so this only bounds junk. */
 export const CAPTCHA_ANSWER_MAX_LENGTH = 32;
+
+/** Times one captcha can be played as audio (the server's default); one more is `captcha_audio_limit`. */
+export const AUDIO_PLAYS_PER_CAPTCHA = 5;
 /** Seeds are unsigned 32-bit integers below 2^32 - 1 (Stability's upper bound). */
 export const SEED_MAX = 4294967294;
 

@@ -53,12 +53,21 @@ parentPort.on('message', (utterances) => {
 });
 `;
 
-/** Every thread busy, the queue full, or this client's share taken: try again in a moment. */
+const BUSY_MESSAGES = {
+  queue: 'captcha audio: speech queue full',
+  client: 'captcha audio: client has its share of speech jobs',
+  timeout: 'captcha audio: speech thread timed out',
+};
+
+/**
+ * The queue is full, this client's share is taken (`client`: it already has that many clips
+ * waiting or being spoken), or the clip took too long (`timeout`, the machine is overloaded or the
+ * engine stuck): try again in a moment.
+ */
 export class SpeechBusyError extends Error {
-  /** `client`: this client already has its share waiting or being spoken. */
-  readonly reason: 'queue' | 'client';
-  constructor(reason: 'queue' | 'client') {
-    super(reason === 'queue' ? 'captcha audio: speech queue full' : 'captcha audio: client has its share of speech jobs');
+  readonly reason: keyof typeof BUSY_MESSAGES;
+  constructor(reason: keyof typeof BUSY_MESSAGES) {
+    super(BUSY_MESSAGES[reason]);
     this.name = 'SpeechBusyError';
     this.reason = reason;
   }
@@ -95,7 +104,7 @@ class SpeechThread {
 
   run(utterances: Utterance[], timeoutMs: number): Promise<Uint8Array[]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.#die(new Error('captcha audio: speech thread timed out')), timeoutMs);
+      const timer = setTimeout(() => this.#die(new SpeechBusyError('timeout')), timeoutMs);
       timer.unref();
       this.#current = {
         resolve: (clips) => (clearTimeout(timer), resolve(clips)),
@@ -210,8 +219,8 @@ export class SpeechPool {
   }
 }
 
-// For callers outside a server (scripts, tests): no shares and no queue limit, only the threads.
-const sharedPool = new SpeechPool({ queueLimit: Infinity, perClient: Infinity });
+// For callers outside a server (scripts, tests): no shares, no queue limit, and patience on a busy machine.
+const sharedPool = new SpeechPool({ queueLimit: Infinity, perClient: Infinity, jobTimeoutMs: 60_000 });
 
 /** Says each utterance on the process's shared, unbounded pool (a server bounds its own). */
 export function speak(utterances: Utterance[]): Promise<Uint8Array[]> {

@@ -108,6 +108,9 @@ export const SPOKEN_LANGUAGES: Readonly<Record<string, SpokenLanguage>> = {
 
 export const DEFAULT_SPOKEN_LANGUAGE = 'en';
 
+/** BCP 47-ish, as the `lang` parameter accepts it: a 2–3 letter language, then subtags (`de-CH`, `zh-Hant-TW`). */
+export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$';
+
 /**
  * The spoken language for a BCP 47 tag: its primary subtag (`de-CH` → `de`), Portuguese as spoken
  * in Brazil for any `pt`, English for anything without a voice.

@@ -7,7 +7,7 @@ import { SESSION_COOKIE, SESSION_HEADER, type CaptchaResponse } from '../../sdk/
 import { renderCaptchaImage } from '../captcha/image.js';
 import type { CaptchaMaker } from '../captcha/maker.js';
 import { SpeechBusyError } from '../captcha/speech-thread.js';
-import { spokenLanguageFor } from '../captcha/spoken-languages.js';
+import { LANGUAGE_TAG_PATTERN, spokenLanguageFor } from '../captcha/spoken-languages.js';
 import type { CaptchaRecord, CaptchaStore } from '../captcha/store.js';
 import { headerText } from '../client-address.js';
 import { apiError } from '../errors.js';
@@ -21,8 +21,6 @@ export interface SpeakContext {
   client: string;
 }
 
-/** BCP 47-ish: a 2–3 letter language, then subtags (`de`, `de-CH`, `pt-BR`, `zh-Hant-TW`). */
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 export interface SessionPluginOptions {
   password: string;
@@ -162,7 +160,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         ...limited,
         description: 'The pending captcha, spoken (audio/wav) in the language asked for, or English',
         validate: {
-          query: Joi.object({ lang: Joi.string().max(35).pattern(LANGUAGE_TAG) }),
+          query: Joi.object({ lang: Joi.string().max(35).pattern(new RegExp(LANGUAGE_TAG_PATTERN)) }),
           failAction: () => apiError(400, 'invalid_request', '`lang` must be a language tag such as `de` or `pt-BR`.'),
         },
       },

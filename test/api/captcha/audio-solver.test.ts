@@ -22,11 +22,11 @@ function answers(seed: number, count: number): string[] {
 }
 
 /** How many clips (all characters right) and characters the solver reads after training. */
-async function attack(render: Render): Promise<{ clips: number; characters: number }> {
+async function attack(render: Render, testClips = TEST_CLIPS): Promise<{ clips: number; characters: number }> {
   const solver = new TemplateSolver();
   const training = answers(1, TRAINING_CLIPS);
   (await render(training, 100)).forEach((wav, i) => solver.train(wav, training[i]!));
-  const test = answers(2, TEST_CLIPS);
+  const test = answers(2, testClips);
   const guesses = (await render(test, 200)).map((wav, i) => solver.solve(wav, test[i]!.length));
   return {
     clips: guesses.filter((guess, i) => guess === test[i]).length,
@@ -79,23 +79,25 @@ function withPauses(parts: Float32Array[], random: Random): Buffer {
   return encodeWav({ sampleRate: 22050, samples });
 }
 
+// Every clip is real synthesis (~0.3 s of CPU each): the other languages and the control read
+// 10 clips, not 20, to keep the file to about 30 s of CPU. Bounds are for a loaded machine.
 describe('a template-matching solver of the spoken captcha (issue 13)', () => {
   it('reads the weak design it was written against (the control)', async () => {
-    const { clips, characters } = await attack(weak);
-    expect(clips).toBeGreaterThanOrEqual(15);
-    expect(characters).toBeGreaterThanOrEqual(90);
-  }, 120_000);
+    const { clips, characters } = await attack(weak, 10);
+    expect(clips, `${clips} clips, ${characters} characters read`).toBeGreaterThanOrEqual(7);
+    expect(characters).toBeGreaterThanOrEqual(45);
+  }, 600_000);
 
   // Measured on the code before issue 13: 19 of 20 clips, 99 of 100 characters.
   it('reads at most 3 of 20 English clips', async () => {
     const { clips, characters } = await attack(project('en'));
-    expect(clips).toBeLessThanOrEqual(3);
+    expect(clips, `${clips} clips, ${characters} characters read`).toBeLessThanOrEqual(3);
     expect(characters).toBeLessThan(50);
-  }, 240_000);
+  }, 600_000);
 
-  it('reads at most 3 of 20 German clips', async () => {
-    const { clips, characters } = await attack(project('de'));
-    expect(clips).toBeLessThanOrEqual(3);
-    expect(characters).toBeLessThan(50);
-  }, 240_000);
+  it('reads at most 1 of 10 German clips', async () => {
+    const { clips, characters } = await attack(project('de'), 10);
+    expect(clips, `${clips} clips, ${characters} characters read`).toBeLessThanOrEqual(1);
+    expect(characters).toBeLessThan(25);
+  }, 600_000);
 });
