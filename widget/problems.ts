@@ -37,7 +37,7 @@ export function problemOf(error: unknown, stage: Stage, now = Date.now()): Probl
 }
 
 function kindOf(error: unknown, stage: Stage): ProblemKind {
-  if (stage === 'audio') return isCaptchaError(error) && error.reason === 'audio_limit' ? 'audio-limit' : 'audio';
+  if (stage === 'audio') return 'audio';
   if (isCaptchaError(error)) return error.reason === 'wrong' ? 'captcha-wrong' : 'captcha-expired';
   if (isRateLimitError(error)) return 'rate-limited';
   if (isOverloadedError(error) || (isProviderError(error) && error.code === 'provider_busy')) return 'busy';

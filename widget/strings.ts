@@ -65,7 +65,6 @@ const en = {
     config: 'This widget is not set up correctly.',
     unknown: 'Something went wrong. Try again.',
     audio: 'The audio captcha could not be played. Load a new captcha and try again.',
-    'audio-limit': 'This captcha has been played as often as it can be. Load a new captcha to hear another.',
   },
   waitFor: (time: string) => `You can try again in ${time}.`,
   duration: (seconds: number) => {

@@ -160,7 +160,8 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         ...limited,
         description: 'The pending captcha, spoken (audio/wav) in the language asked for, or English',
         validate: {
-          query: Joi.object({ lang: Joi.string().max(35).pattern(new RegExp(LANGUAGE_TAG_PATTERN)) }),
+          // Other parameters are ignored, as before (a cache-buster must not break playback).
+          query: Joi.object({ lang: Joi.string().max(35).pattern(new RegExp(LANGUAGE_TAG_PATTERN)) }).unknown(true),
           failAction: () => apiError(400, 'invalid_request', '`lang` must be a language tag such as `de` or `pt-BR`.'),
         },
       },
