@@ -135,6 +135,8 @@ const schemas = {
     height: { type: 'integer', minimum: 1 },
     expiresAt: { type: 'string', format: 'date-time', description: 'After this time the answer is refused with `captcha_expired`.' },
     audio: { type: 'string', description: 'Path of the same captcha spoken (`audio/wav`).' },
+    generationsLeft: { type: 'integer', minimum: 0, description: 'Images this client may still make in the current rate-limit window. At 0, wait for `generationsResetAt` before spending a captcha.' },
+    generationsResetAt: { type: 'string', format: 'date-time', description: 'When the rate-limit window starts over.' },
   }),
   GenerateRequest: {
     ...object<GenerateRequest>({
@@ -161,6 +163,7 @@ const schemas = {
   GenerateProgress: object<GenerateProgress>({
     elapsedMs: { type: 'integer', minimum: 0 },
     percent: optional({ type: 'number', minimum: 0, maximum: 100, description: 'Only where the image service reports it.' }),
+    typicalMs: optional({ type: 'integer', minimum: 0, description: 'Moving average of how long the last images took on this server instance; absent until it has made one.' }),
   }),
   ProviderInfo: object<ProviderInfo>({
     name: { type: 'string', description: 'e.g. `offline`, `openai`, `stability`.' },
@@ -253,7 +256,18 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getCaptcha',
         summary: 'Issue a captcha, replacing any earlier one in this session',
+        description:
+          'The image is drawn at twice its SVG size (440 × 140) for sharp display on high-density screens; ' +
+          'show it at half its pixel size. The answer also tells how many images this client may still make in the rate-limit window.',
         security: session,
+        parameters: [
+          {
+            name: 'theme',
+            in: 'query',
+            description: '`dark` draws light characters on a dark ground, for dark pages; any other value draws the light captcha.',
+            schema: { type: 'string', enum: ['light', 'dark'] },
+          },
+        ],
         responses: {
           '200': ok('A new captcha.', json(ref('CaptchaResponse')), {
             [SESSION_HEADER]: headerRef('Session'),

@@ -1,9 +1,9 @@
 import * as requests from './requests.js';
-import type { CaptchaAudio, CaptchaAudioOptions, GenerateEvent, GenerateOptions } from './requests.js';
+import type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
 import { createTransport, type ImagekaOptions, type RequestOptions, type Transport } from './transport.js';
 import type { CaptchaResponse, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
 
-export type { CaptchaAudio, CaptchaAudioOptions, GenerateEvent, GenerateOptions } from './requests.js';
+export type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
 export type { ImagekaOptions, RequestOptions } from './transport.js';
 
 /**
@@ -30,7 +30,7 @@ export class Imageka {
   }
 
   /** Issues a new captcha for this client's session, replacing any pending one. */
-  captcha(options?: RequestOptions): Promise<CaptchaResponse> {
+  captcha(options?: CaptchaOptions): Promise<CaptchaResponse> {
     return requests.captcha(this.#transport, options);
   }
 

@@ -23,9 +23,14 @@ export type GenerateEvent =
   | { type: 'progress'; data: GenerateProgress }
   | { type: 'result'; data: GenerateResponse };
 
+export interface CaptchaOptions extends RequestOptions {
+  /** `dark` draws light characters on a dark ground, for dark pages. @default 'light' */
+  theme?: 'light' | 'dark';
+}
+
 /** See `Imageka.captcha`. */
-export function captcha(transport: Transport, options: RequestOptions = {}): Promise<CaptchaResponse> {
-  const call = callOf(transport, 'GET', '/api/v1/captcha', 'application/json', options);
+export function captcha(transport: Transport, options: CaptchaOptions = {}): Promise<CaptchaResponse> {
+  const call = callOf(transport, 'GET', options.theme === 'dark' ? '/api/v1/captcha?theme=dark' : '/api/v1/captcha', 'application/json', options);
   return send(transport, call, options, (response) => readJson<CaptchaResponse>(response));
 }
 

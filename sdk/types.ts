@@ -31,6 +31,14 @@ export const SESSION_HEADER = 'X-Imageka-Session';
 /** Name of the session cookie (HttpOnly, no Max-Age). */
 export const SESSION_COOKIE = 'imageka_session';
 
+/**
+ * Upper case only: answers are compared case-insensitively, and lower-case forms add
+ * look-alikes (t/f, g/q/9, n/h) without adding entropy. Left out because they were misread
+ * in svg-captcha's font once rotated, skewed and crossed by noise: 0 O Q, 1 I L J, 2 Z, 5 S,
+ * 8 B, G (6, C), V (U, Y), K (R, X, Y), F (E with a noise line at its foot), 4 (A), 7 (T).
+ */
+export const CAPTCHA_ALPHABET = 'ACDEHMNPRTUWXY369';
+
 /** `GET /api/v1/captcha` */
 export interface CaptchaResponse {
   /** A raster image (`data:image/webp;base64,…`). */
@@ -41,6 +49,10 @@ export interface CaptchaResponse {
   expiresAt: string;
   /** Path of the spoken version of the same captcha (`audio/wav`). */
   audio: string;
+  /** Images this client may still make in the current rate-limit window (0: wait for `generationsResetAt`). */
+  generationsLeft: number;
+  /** ISO 8601 time when the window starts over and `generationsLeft` is full again. */
+  generationsResetAt: string;
 }
 
 /** `POST /api/v1/generate` body. */
@@ -80,6 +92,8 @@ export interface ProviderInfo {
 export interface GenerateProgress {
   elapsedMs: number;
   percent?: number;
+  /** Moving average of how long recent images took on this server, when it has made any. */
+  typicalMs?: number;
 }
 
 /** `GET /api/v1/health` */

@@ -1,4 +1,4 @@
-import { isAbortError } from '../sdk/errors.js';
+import { isAbortError, isConnectionError } from '../sdk/errors.js';
 import { captcha, generate } from '../sdk/requests.js';
 import { createTransport, type Transport } from '../sdk/transport.js';
 import type { Emit, WidgetEvents } from './events.js';
@@ -11,6 +11,8 @@ export type ImageRequest = WidgetEvents['imageka:generate'];
 
 export interface ControllerHost {
   strings: Strings;
+  /** Whether the widget shows dark now, so the captcha is drawn to match (read once per captcha). */
+  dark: () => boolean;
   emit: Emit;
   announce: (text: string) => void;
   /** A new picture, to keep in history. */
@@ -66,7 +68,7 @@ export class Controller {
     if (!client) return this.#fail({ kind: 'config', stage: 'captcha', code: 'invalid_api' }, 'captcha-failed');
     const call = (this.#captchaCall = new AbortController());
     this.#dispatch({ type: 'captcha-requested' });
-    captcha(client, { signal: call.signal }).then(
+    captcha(client, { signal: call.signal, ...(this.#host().dark() ? { theme: 'dark' as const } : {}) }).then(
       (challenge) => {
         if (call.signal.aborted) return;
         this.#dispatch({ type: 'captcha-loaded', challenge });
@@ -77,7 +79,8 @@ export class Controller {
       },
       (error: unknown) => {
         if (call.signal.aborted) return;
-        if (!isAbortError(error)) {
+        // Only an unreachable API hints at the setup: a 429 or 503 is the API answering, CORS included.
+        if (isConnectionError(error)) {
           console.warn(`[imageka] Could not load a captcha from ${client.baseUrl}. Check the widget's api attribute and that the API allows this page's origin.`);
         }
         this.#fail(problemOf(error, 'captcha'), 'captcha-failed');

@@ -37,9 +37,10 @@ export function problemOf(error: unknown, stage: Stage, now = Date.now()): Probl
 }
 
 function kindOf(error: unknown, stage: Stage): ProblemKind {
+  // The captcha routes have their own per-minute limit: saying "too many images" there would be false.
+  if (isRateLimitError(error)) return stage === 'generate' ? 'rate-limited' : 'captcha-limited';
   if (stage === 'audio') return 'audio';
   if (isCaptchaError(error)) return error.reason === 'wrong' ? 'captcha-wrong' : 'captcha-expired';
-  if (isRateLimitError(error)) return 'rate-limited';
   if (isOverloadedError(error) || (isProviderError(error) && error.code === 'provider_busy')) return 'busy';
   if (isPromptRejectedError(error)) return 'rejected';
   if (isProviderError(error)) return error.code === 'provider_timeout' ? 'timeout' : 'provider';
@@ -49,8 +50,11 @@ function kindOf(error: unknown, stage: Stage): ProblemKind {
   return 'unknown';
 }
 
-/** The control the visitor should land on after this problem. */
+/**
+ * The control a problem is about: its message is shown next to it, and the visitor lands there
+ * after a generation fails. Captcha-stage problems belong to the captcha box.
+ */
 export function focusTarget(problem: Problem): 'answer' | 'prompt' | 'generate' {
-  if (problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired') return 'answer';
+  if (problem.stage !== 'generate' || problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired') return 'answer';
   return problem.kind === 'rejected' ? 'prompt' : 'generate';
 }

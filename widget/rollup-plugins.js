@@ -49,7 +49,10 @@ export function minifyCss(css) {
   const compact = css
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\s+/g, ' ')
-    .replace(/\s*([{};,>]|!important)\s*/g, '$1')
+    .replace(/\s*([{};,>~]|!important)\s*/g, '$1')
+    // A `+` between selectors needs no spaces; inside calc() it does, and the stylesheet uses none.
+    .replace(/ \+ (?=[\w.:[])/g, '+')
+    .replace(/\[([\w-]+)="([\w-]+)"\]/g, '[$1=$2]')
     .replace(/:\s+/g, ':')
     .replace(/;}/g, '}')
     .replace(/([\s:,(-])0\.(\d)/g, '$1.$2')

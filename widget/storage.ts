@@ -80,6 +80,11 @@ export class History {
     return items;
   }
 
+  /** Writes back a list read before a delete (Undo); its images are already the small copies. */
+  restore(items: Picture[]): Picture[] {
+    return write(this.#storage, HISTORY_KEY, JSON.stringify(items)) === 'ok' ? items : this.list();
+  }
+
   clear(): Picture[] {
     try {
       this.#storage?.removeItem(HISTORY_KEY);

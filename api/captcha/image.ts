@@ -9,6 +9,13 @@ export interface CaptchaImage {
 }
 
 type Random = () => number;
+
+export interface CaptchaLook {
+  /** `dark`: light ink on a dark ground, so the captcha does not glare in a dark page. @default 'light' */
+  theme?: 'light' | 'dark';
+  /** Raster pixels per SVG unit: 2 stays sharp on high-density screens. @default 1 */
+  scale?: number;
+}
 interface Point {
   x: number;
   y: number;
@@ -27,6 +34,7 @@ const MAX_SKEW = 20;
 const MAX_LEAN = 28;
 // The warp and speckle run in JS over every pixel: keep a bad maker from asking for megapixels.
 const MAX_SIDE = 1000;
+const MAX_SCALE = 3;
 
 const between = (random: Random, min: number, max: number): number => min + random() * (max - min);
 
@@ -66,11 +74,21 @@ function centre(points: Point[]): Point {
   return { x: (Math.min(...xs) + Math.max(...xs)) / 2, y: (Math.min(...ys) + Math.max(...ys)) / 2 };
 }
 
-function inkColour(random: Random, hue: number): string {
-  return `hsl(${Math.round(hue + between(random, -25, 25))} ${Math.round(between(random, 35, 70))}% ${Math.round(between(random, 14, 32))}%)`;
+/** Ink and ground lightness ranges (percent) per theme: the same contrast either way round. */
+const TONES: Record<'light' | 'dark', Tone> = {
+  light: { ink: [14, 32], ground: [86, 94] },
+  dark: { ink: [72, 88], ground: [11, 18] },
+};
+interface Tone {
+  ink: readonly [number, number];
+  ground: readonly [number, number];
 }
 
-function distortedGlyph(data: string, random: Random, hue: number): string {
+function inkColour(random: Random, hue: number, tone: Tone): string {
+  return `hsl(${Math.round(hue + between(random, -25, 25))} ${Math.round(between(random, 35, 70))}% ${Math.round(between(random, ...tone.ink))}%)`;
+}
+
+function distortedGlyph(data: string, random: Random, hue: number, tone: Tone): string {
   const c = centre(pathPoints(data));
   const skew = between(random, -MAX_SKEW, MAX_SKEW);
   // Vertical strokes end up leaning by rotation - skew; capping that keeps letters upright enough to read.
@@ -82,7 +100,7 @@ function distortedGlyph(data: string, random: Random, hue: number): string {
     `scale(${between(random, 0.8, 1.2).toFixed(3)})`,
     `translate(${(-c.x).toFixed(2)} ${(-c.y).toFixed(2)})`,
   ].join(' ');
-  const ink = inkColour(random, hue);
+  const ink = inkColour(random, hue, tone);
   // The font draws letters as thin outlines; a stroke in the same ink makes them solid enough to read.
   return `<path transform="${transform}" fill="${ink}" stroke="${ink}" stroke-width="1.4" stroke-linejoin="round" d="${data}"/>`;
 }
@@ -98,7 +116,7 @@ function cubicPoint(p: Point[], t: number): Point {
 
 // Noise is a filled outline of a tapering curve, like the glyphs, so no attribute
 // (fill vs stroke, colour, thickness) separates it from them.
-function ribbon(controls: Point[], random: Random, hue: number): string {
+function ribbon(controls: Point[], random: Random, hue: number, tone: Tone): string {
   const steps = 24;
   const maxHalfWidth = between(random, 0.6, 1.1);
   const left: string[] = [];
@@ -115,7 +133,7 @@ function ribbon(controls: Point[], random: Random, hue: number): string {
     left.push(`${(p.x + nx).toFixed(2)} ${(p.y + ny).toFixed(2)}`);
     right.unshift(`${(p.x - nx).toFixed(2)} ${(p.y - ny).toFixed(2)}`);
   }
-  return `<path fill="${inkColour(random, hue)}" d="M${left.join('L')}L${right.join('L')}Z"/>`;
+  return `<path fill="${inkColour(random, hue, tone)}" d="M${left.join('L')}L${right.join('L')}Z"/>`;
 }
 
 function randomCurve(random: Random, width: number, height: number): Point[] {
@@ -126,15 +144,15 @@ function randomCurve(random: Random, width: number, height: number): Point[] {
   return [point(0, 0.3), point(0.2, 0.6), point(0.4, 0.8), point(0.7, 1)];
 }
 
-function composeSvg(parsed: ParsedSvg, random: Random): string {
+function composeSvg(parsed: ParsedSvg, random: Random, tone: Tone, scale: number): string {
   const { width, height } = parsed;
   const hue = between(random, 0, 360);
   const background = (lightness: number): string =>
     `hsl(${Math.round(hue + 180 + between(random, -40, 40))} ${Math.round(between(random, 30, 60))}% ${lightness}%)`;
   const shapes = [
-    ...parsed.glyphs.map((glyph) => distortedGlyph(glyph, random, hue)),
-    ...parsed.lines.filter((line) => line.length === 4).map((line) => ribbon(line, random, hue)),
-    ...Array.from({ length: EXTRA_NOISE_CURVES }, () => ribbon(randomCurve(random, width, height), random, hue)),
+    ...parsed.glyphs.map((glyph) => distortedGlyph(glyph, random, hue, tone)),
+    ...parsed.lines.filter((line) => line.length === 4).map((line) => ribbon(line, random, hue, tone)),
+    ...Array.from({ length: EXTRA_NOISE_CURVES }, () => ribbon(randomCurve(random, width, height), random, hue, tone)),
   ];
   // Paint order is shuffled so the position of a shape in the document says nothing either.
   for (let i = shapes.length - 1; i > 0; i -= 1) {
@@ -142,10 +160,10 @@ function composeSvg(parsed: ParsedSvg, random: Random): string {
     [shapes[i], shapes[j]] = [shapes[j]!, shapes[i]!];
   }
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width * scale}" height="${height * scale}" viewBox="0 0 ${width} ${height}">` +
     `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="${between(random, 0, 1).toFixed(2)}">` +
-    `<stop offset="0" stop-color="${background(Math.round(between(random, 86, 94)))}"/>` +
-    `<stop offset="1" stop-color="${background(Math.round(between(random, 86, 94)))}"/></linearGradient></defs>` +
+    `<stop offset="0" stop-color="${background(Math.round(between(random, ...tone.ground)))}"/>` +
+    `<stop offset="1" stop-color="${background(Math.round(between(random, ...tone.ground)))}"/></linearGradient></defs>` +
     `<rect width="${width}" height="${height}" fill="url(#bg)"/>${shapes.join('')}</svg>`
   );
 }
@@ -167,18 +185,21 @@ function sample(pixels: Buffer, width: number, height: number, x: number, y: num
 }
 
 // A sine warp bends every shape, glyph or noise, so a template of the font no longer lines up.
-function warp(pixels: Buffer, width: number, height: number, random: Random): Buffer {
-  const ampX = between(random, 1.5, 3);
-  const ampY = between(random, 1.5, 3);
-  const waveX = between(random, 28, 60);
-  const waveY = between(random, 40, 90);
+function warp(pixels: Buffer, width: number, height: number, random: Random, scale: number): Buffer {
+  const ampX = between(random, 1.5, 3) * scale;
+  const ampY = between(random, 1.5, 3) * scale;
+  const waveX = between(random, 28, 60) * scale;
+  const waveY = between(random, 40, 90) * scale;
   const phaseX = between(random, 0, 2 * Math.PI);
   const phaseY = between(random, 0, 2 * Math.PI);
   const out = Buffer.alloc(pixels.length);
+  // Each offset depends on one coordinate only: computed once per row and column, not per pixel.
+  const rowShift = Array.from({ length: height }, (_, y) => ampX * Math.sin((2 * Math.PI * y) / waveX + phaseX));
+  const columnShift = Array.from({ length: width }, (_, x) => ampY * Math.sin((2 * Math.PI * x) / waveY + phaseY));
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
-      const sx = x + ampX * Math.sin((2 * Math.PI * y) / waveX + phaseX);
-      const sy = y + ampY * Math.sin((2 * Math.PI * x) / waveY + phaseY);
+      const sx = x + rowShift[y]!;
+      const sy = y + columnShift[x]!;
       for (let c = 0; c < CHANNELS; c += 1) {
         out[(y * width + x) * CHANNELS + c] = Math.round(sample(pixels, width, height, sx, sy, c));
       }
@@ -207,17 +228,20 @@ function speckle(pixels: Buffer, width: number, height: number, random: Random):
 export async function renderCaptchaImage(
   challenge: CaptchaChallenge,
   random: Random = Math.random,
+  { theme = 'light', scale = 1 }: CaptchaLook = {},
 ): Promise<CaptchaImage> {
+  if (!(Number.isInteger(scale) && scale >= 1 && scale <= MAX_SCALE)) throw new RangeError(`captcha scale must be 1 to ${MAX_SCALE}`);
   const parsed = parseCaptchaSvg(challenge.svg);
-  const { width, height } = parsed;
-  const raw = await sharp(Buffer.from(composeSvg(parsed, random)))
+  const width = parsed.width * scale;
+  const height = parsed.height * scale;
+  const raw = await sharp(Buffer.from(composeSvg(parsed, random, TONES[theme], scale)))
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (raw.info.width !== width || raw.info.height !== height || raw.info.channels !== CHANNELS) {
     throw new Error('unexpected captcha raster size');
   }
-  const pixels = warp(raw.data, width, height, random);
+  const pixels = warp(raw.data, width, height, random, scale);
   speckle(pixels, width, height, random);
   const bytes = await sharp(pixels, { raw: { width, height, channels: CHANNELS } })
     .webp({ quality: 80 })

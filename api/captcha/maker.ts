@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { create } from 'svg-captcha';
+import { CAPTCHA_ALPHABET } from '../../sdk/types.js';
 
 export interface CaptchaChallenge {
   /** The answer as drawn (upper case); the caller stores it lower-cased. */
@@ -11,13 +12,8 @@ export interface CaptchaChallenge {
 
 export type CaptchaMaker = () => CaptchaChallenge;
 
-/**
- * Upper case only: answers are compared case-insensitively, and lower-case forms add
- * look-alikes (t/f, g/q/9, n/h) without adding entropy. Left out because they were misread
- * in svg-captcha's font once rotated, skewed and crossed by noise: 0 O Q, 1 I L J, 2 Z, 5 S,
- * 8 B, G (6, C), V (U, Y), K (R, X, Y), F (E with a noise line at its foot), 4 (A), 7 (T).
- */
-export const CAPTCHA_ALPHABET = 'ACDEHMNPRTUWXY369';
+// The alphabet lives with the wire types: clients (the widget's answer hint) name it too.
+export { CAPTCHA_ALPHABET };
 
 export const CAPTCHA_LENGTH = 5;
 const SVG_WIDTH = 220;

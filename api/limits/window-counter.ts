@@ -4,6 +4,8 @@
  */
 export interface WindowCounter {
   hit(key: string): Promise<{ count: number; resetAt: number }>;
+  /** The count so far without adding to it (0, and a window starting now, for an unseen key). */
+  peek(key: string): Promise<{ count: number; resetAt: number }>;
 }
 
 /** In-process counter: a record lives for one window and is swept after it. */
@@ -31,6 +33,13 @@ export class MemoryWindowCounter implements WindowCounter {
     window.count += 1;
     this.#windows.set(key, window);
     return { count: window.count, resetAt: window.resetAt };
+  }
+
+  async peek(key: string): Promise<{ count: number; resetAt: number }> {
+    const now = this.#now();
+    this.#sweep(now);
+    const window = this.#windows.get(key);
+    return window ? { ...window } : { count: 0, resetAt: now + this.#windowMs };
   }
 
   #sweep(now: number): void {

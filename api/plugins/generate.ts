@@ -14,6 +14,7 @@ import {
 import { headerText } from '../client-address.js';
 import { apiError, setCode } from '../errors.js';
 import { GenerationGate } from '../generation/gate.js';
+import { TypicalDuration } from '../generation/typical-duration.js';
 import { describeFailure, providerFailureToBoom } from '../generation/outcome.js';
 import { describeValidationError, generateRequestSchema } from '../generation/request-schema.js';
 import { normalizeImage, type OutputFormat } from '../providers/normalize.js';
@@ -51,11 +52,13 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
   register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
     const gate = new GenerationGate(options.maxInFlight, options.maxQueued);
+    const typical = new TypicalDuration();
     const { provider } = options;
 
     const produce = async (body: GenerateRequest, disconnected: AbortSignal, onProgress: (percent: number) => void): Promise<GenerateResponse> => {
       const { width, height } = body.width && body.height ? { width: body.width, height: body.height } : IMAGE_SIZES[DEFAULT_ASPECT_RATIO];
       const seed = body.seed ?? randomInt(SEED_MAX + 1);
+      const started = Date.now();
       const deadline = AbortSignal.timeout(options.timeoutMs);
       const signal = AbortSignal.any([disconnected, deadline]);
       const generated = await untilAborted(
@@ -66,6 +69,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         throw error;
       });
       const image = await normalizeImage(generated.bytes, { width, height, format: options.outputFormat });
+      typical.record(Date.now() - started);
       return {
         image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
         mimeType: image.mimeType,
@@ -108,7 +112,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
           slot.release();
         }
       };
-      return wantsEventStream(request) ? streamEvents(h, run) : run(() => {});
+      return wantsEventStream(request) ? streamEvents(h, run, () => typical.ms) : run(() => {});
     };
 
     server.route({
@@ -118,7 +122,9 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         cors: true,
         description: 'Spend the captcha answer and generate one image',
         plugins: { yar: { skip: false } },
-        payload: { allow: 'application/json', maxBytes: options.maxBodyBytes, parse: true, output: 'data' },
+        // A body without Content-Type would be read as JSON: a cross-site no-cors fetch could send
+        // one without a CORS preflight. Only application/json (any charset parameter) passes.
+        payload: { allow: 'application/json', defaultContentType: 'application/octet-stream', maxBytes: options.maxBodyBytes, parse: true, output: 'data' },
         validate: {
           payload: generateRequestSchema,
           failAction: (_request, _h, error) => {
@@ -152,14 +158,20 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
  * Keeps no job state after the request: progress, then exactly one `result` or `error` event,
  * all on the one response. Errors before the stream opens are ordinary HTTP errors.
  */
-function streamEvents(h: ResponseToolkit, run: (onProgress: (percent: number) => void) => Promise<GenerateResponse>) {
+function streamEvents(h: ResponseToolkit, run: (onProgress: (percent: number) => void) => Promise<GenerateResponse>, typicalMs: () => number | undefined) {
   const stream = new PassThrough();
   const started = Date.now();
   let percent: number | undefined;
   const send = (event: string, data: unknown) => {
     if (!stream.writableEnded) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  const progress = () => send('progress', { elapsedMs: Date.now() - started, ...(percent === undefined ? {} : { percent }) } satisfies GenerateProgress);
+  const typical = typicalMs();
+  const progress = () =>
+    send('progress', {
+      elapsedMs: Date.now() - started,
+      ...(percent === undefined ? {} : { percent }),
+      ...(typical === undefined ? {} : { typicalMs: typical }),
+    } satisfies GenerateProgress);
   const timer = setInterval(progress, PROGRESS_INTERVAL_MS);
   progress();
   run((value) => {

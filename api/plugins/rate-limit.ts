@@ -35,6 +35,14 @@ const optionsSchema = Joi.object<RateLimitPluginOptions>({
 export interface GenerationLimit {
   /** Counts one generation attempt for this client; throws 429 `rate_limited` beyond the limit. */
   check(request: Request): Promise<void>;
+  /** What this client has left in the current window, without counting anything. */
+  allowance(request: Request): Promise<GenerationAllowance>;
+}
+
+export interface GenerationAllowance {
+  generationsLeft: number;
+  /** Epoch ms when the window (and with it `generationsLeft`) starts over. */
+  resetAt: number;
 }
 
 declare module '@hapi/hapi' {
@@ -85,6 +93,11 @@ export const rateLimitPlugin: Plugin<RateLimitPluginOptions> = {
     server.expose('check', async (request: Request) => {
       const { count, resetAt } = await options.generationCounter.hit(clientKey(request));
       if (count > options.generatePerWindow) throw tooMany((resetAt - options.now()) / 1000);
+    });
+
+    server.expose('allowance', async (request: Request): Promise<GenerationAllowance> => {
+      const { count, resetAt } = await options.generationCounter.peek(clientKey(request));
+      return { generationsLeft: Math.max(0, options.generatePerWindow - count), resetAt };
     });
   },
 };

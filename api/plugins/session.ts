@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Plugin, Request, ResponseToolkit, RouteOptions, Server } from '@hapi/hapi';
+import Iron from '@hapi/iron';
 import Statehood from '@hapi/statehood';
 import Yar from '@hapi/yar';
 import Joi from 'joi';
@@ -15,6 +16,8 @@ import type { WindowCounter } from '../limits/window-counter.js';
 import { clientKey } from './rate-limit.js';
 
 const PLUGIN = 'imageka-session';
+/** Drawn at twice its size: sharp on high-density screens, still a small WebP. */
+const CAPTCHA_SCALE = 2;
 
 export interface SpeakContext {
   language: string;
@@ -77,8 +80,19 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
   dependencies: ['imageka-rate-limit'],
   async register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
+    // The seal carries its own expiry, on the server's clock: a value copied from (or planted in)
+    // a browser is refused once it is older than a session lives, whatever the store still holds.
+    const seal = {
+      ...Iron.defaults,
+      ttl: options.sessionTtlMs,
+      timestampSkewSec: 0,
+      get localtimeOffsetMsec() {
+        return options.now() - Date.now();
+      },
+    };
     const cookieOptions = {
       password: options.password,
+      iron: seal,
       isHttpOnly: true,
       isSecure: options.crossSite || options.secureCookie,
       isSameSite: options.crossSite ? ('None' as const) : ('Lax' as const),
@@ -96,8 +110,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         cache: { expiresIn: options.sessionTtlMs, ...(options.cache ? { cache: options.cache } : {}) },
         // yar's typings lack isPartitioned; statehood (hapi's cookie layer) accepts it.
         cookieOptions: cookieOptions as never,
-        // 256 random bits: yar's default UUID has only 122.
-        customSessionIDGenerator: () => randomBytes(32).toString('base64url'),
+        customSessionIDGenerator: newSessionId,
       } as never,
     });
 
@@ -125,7 +138,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     });
 
     const sealSession = (id: string): Promise<string> =>
-      Statehood.prepareValue(SESSION_COOKIE, { id }, { encoding: 'iron', password: options.password });
+      Statehood.prepareValue(SESSION_COOKIE, { id }, { encoding: 'iron', password: options.password, iron: seal });
 
     const limited: RouteOptions = {
       cors: true,
@@ -137,17 +150,20 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       path: '/api/v1/captcha',
       options: { ...limited, description: 'Issue a captcha, replacing any earlier one in this session' },
       async handler(request, h) {
+        await renewSessionId(request, options.store);
         const challenge = options.captcha();
         const expiresAt = options.now() + options.captchaTtlMs;
         await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
         request.yar.set('pending', true);
-        const image = await renderCaptchaImage(challenge);
+        const [image, allowance] = await Promise.all([renderCaptchaImage(challenge, undefined, { theme: darkRequested(request) ? 'dark' : 'light', scale: CAPTCHA_SCALE }), server.plugins['imageka-rate-limit'].allowance(request)]);
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
           height: image.height,
           expiresAt: new Date(expiresAt).toISOString(),
           audio: '/api/v1/captcha/audio',
+          generationsLeft: allowance.generationsLeft,
+          generationsResetAt: new Date(allowance.resetAt).toISOString(),
         };
         return h.response(body).header(SESSION_HEADER, await sealSession(request.yar.id));
       },
@@ -196,6 +212,29 @@ function busy(error: SpeechBusyError) {
   return error.reason === 'client'
     ? apiError(429, 'rate_limited', 'Your earlier spoken captchas are still being made. Wait a moment, then try again.', { retryAfter: 1 })
     : apiError(503, 'overloaded', 'The server is making as many spoken captchas as it can. Try again in a few seconds.', { retryAfter: 2 });
+}
+
+/** 256 random bits: yar's default UUID has only 122. */
+function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Every captcha starts a new session: whoever holds the value from before (planted in a
+ * victim's browser, or copied out of it) reaches neither this captcha nor the last one.
+ */
+async function renewSessionId(request: Request, store: CaptchaStore): Promise<void> {
+  const previous = (request.state[SESSION_COOKIE] as { id?: unknown } | undefined)?.id;
+  if (typeof previous !== 'string') return;
+  // yar's reset() would do this, but it drops the old record without awaiting it: an unhandled
+  // rejection when the store is away. The id is the one field yar reads on commit.
+  (request.yar as { id: string }).id = newSessionId();
+  await Promise.all([store.take(previous), request.server.yar.revoke(previous)]);
+}
+
+/** `?theme=dark` is a display preference, not an input: anything else draws the light captcha. */
+function darkRequested(request: Request): boolean {
+  return request.query.theme === 'dark';
 }
 
 function pending(record: CaptchaRecord | null, now: number): CaptchaRecord {

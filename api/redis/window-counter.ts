@@ -34,6 +34,14 @@ export class RedisWindowCounter implements WindowCounter {
     this.#windowMs = windowMs;
   }
 
+  async peek(key: string): Promise<{ count: number; resetAt: number }> {
+    const name = this.#prefix + key;
+    const replies = await orUnavailable(async () => (await this.#client.multi().get(name).pttl(name).exec()) ?? []);
+    const count = Number(replies[0]?.[1] ?? 0);
+    const ttl = Number(replies[1]?.[1] ?? -1);
+    return { count, resetAt: Date.now() + (count > 0 && ttl > 0 ? ttl : this.#windowMs) };
+  }
+
   async hit(key: string): Promise<{ count: number; resetAt: number }> {
     const [count, ttl] = await orUnavailable(() => this.#client.imagekaWindowHit(this.#prefix + key, this.#windowMs));
     return { count, resetAt: Date.now() + ttl };

@@ -6,6 +6,9 @@
 (function () {
   'use strict';
   var KEY = 'imageka:theme';
+  // The widget's three choices, in the order the header button steps through them.
+  var CHOICES = ['auto', 'light', 'dark'];
+  var NAMES = { auto: 'Match system', light: 'Light', dark: 'Dark' };
   var root = document.documentElement;
   var system = window.matchMedia('(prefers-color-scheme: dark)');
   var choice = readChoice();
@@ -35,8 +38,14 @@
   function apply() {
     var theme = effective();
     root.setAttribute('data-theme', theme);
+    root.setAttribute('data-theme-choice', choice);
+    var label = 'Colour theme: ' + NAMES[choice];
     var toggles = document.querySelectorAll('.theme-toggle');
-    for (var i = 0; i < toggles.length; i++) toggles[i].setAttribute('aria-pressed', String(theme === 'dark'));
+    for (var i = 0; i < toggles.length; i++) {
+      toggles[i].title = label;
+      var text = toggles[i].querySelector('.visually-hidden');
+      if (text) text.textContent = label;
+    }
     var widgets = document.querySelectorAll('imageka-widget');
     for (var j = 0; j < widgets.length; j++) {
       if (widgets[j].getAttribute('theme') !== choice) widgets[j].setAttribute('theme', choice);
@@ -82,7 +91,7 @@
   document.addEventListener('click', function (event) {
     var target = event.target;
     if (!(target instanceof Element) || !target.closest('.theme-toggle')) return;
-    choice = effective() === 'dark' ? 'light' : 'dark';
+    choice = CHOICES[(CHOICES.indexOf(choice) + 1) % CHOICES.length];
     saveChoice();
     apply();
   });

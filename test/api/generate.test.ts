@@ -61,6 +61,18 @@ describe('POST /api/v1/generate', () => {
     expect(events.at(-1)![1]).toMatchObject({ width: 1024, height: 1024 });
   });
 
+  it('tells a waiting client how long recent images took (typicalMs), once this server has made one', async () => {
+    const { server, cookie } = await solved();
+    const events = (payload: string) => [...payload.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => [m[1], JSON.parse(m[2]!)] as const);
+    const first = events((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' }, { accept: 'text/event-stream' })).payload);
+    expect(first.filter(([name]) => name === 'progress').every(([, data]) => data.typicalMs === undefined)).toBe(true);
+    const { cookie: next } = await issueCaptcha(server);
+    const second = events((await generate(server, next, { prompt: 'a', captcha: 'ACDEH' }, { accept: 'text/event-stream' })).payload);
+    expect(second[0]![0]).toBe('progress');
+    expect(second[0]![1].typicalMs).toEqual(expect.any(Number));
+    expect(second[0]![1].typicalMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('streams an error event when the provider fails after the stream opened', async () => {
     const provider = scriptedProvider(async () => {
       throw new ProviderError('rejected', 'status 400');

@@ -78,6 +78,26 @@ describe('generation rate limit (atomic window counter)', () => {
     expect((await attempt()).statusCode).toBe(200);
   });
 
+  it('each captcha tells the client how many generations it has left and when the window resets, without counting one', async () => {
+    const clock = manualClock();
+    const server = await testServer({ now: clock, generateLimit: 2, generateWindowMs: 3_600_000 });
+    const first = await issueCaptcha(server);
+    expect(first.response.result).toMatchObject({ generationsLeft: 2, generationsResetAt: new Date(clock() + 3_600_000).toISOString() });
+    // Loading captchas costs nothing from the generation allowance.
+    expect((await issueCaptcha(server)).response.result).toMatchObject({ generationsLeft: 2 });
+    const { cookie } = await issueCaptcha(server);
+    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(200);
+    clock.advance(60_000);
+    const after = await issueCaptcha(server);
+    expect(after.response.result).toMatchObject({ generationsLeft: 1, generationsResetAt: new Date(Date.UTC(2026, 0, 1) + 3_600_000).toISOString() });
+    await generate(server, after.cookie, { prompt: 'a', captcha: 'ACDEH' });
+    const { response, cookie: last } = await issueCaptcha(server);
+    expect(response.result).toMatchObject({ generationsLeft: 0 });
+    expect((await generate(server, last, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(429);
+    // A refused attempt is still counted by the limiter, but the allowance never goes below zero.
+    expect((await issueCaptcha(server)).response.result).toMatchObject({ generationsLeft: 0 });
+  });
+
   it('a rate-limited request does not spend the captcha', async () => {
     const server = await testServer({ generateLimit: 1 });
     const first = await issueCaptcha(server);

@@ -69,15 +69,32 @@ describe('GET /api/v1/captcha', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
+  it('draws the image at twice its SVG size, dark on request with ?theme=dark, light for anything else', async () => {
+    const server = await testServer();
+    const grey = async (body: unknown) => {
+      const { image, width, height } = body as { image: string; width: number; height: number };
+      const bytes = Buffer.from(image.replace(/^data:image\/webp;base64,/, ''), 'base64');
+      expect([width, height]).toEqual([400, 140]);
+      return (await sharp(bytes).greyscale().stats()).channels[0]!.mean;
+    };
+    const light = await server.inject({ url: '/api/v1/captcha' });
+    const dark = await server.inject({ url: '/api/v1/captcha?theme=dark' });
+    expect(await grey(light.result)).toBeGreaterThan(170);
+    expect(await grey(dark.result)).toBeLessThan(85);
+    const other = await server.inject({ url: '/api/v1/captcha?theme=neon' });
+    expect(await grey(other.result)).toBeGreaterThan(170);
+  });
+
   it('replaces an earlier captcha in the same session', async () => {
     let text = 'ACDEH';
     const server = await testServer({ captcha: () => fixedCaptcha(text)() });
-    const { cookie } = await issueCaptcha(server);
+    const first = await issueCaptcha(server);
     text = 'JMNPR';
-    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(403);
-    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'JMNPR' })).statusCode).toBe(200);
+    // Each captcha comes with a new session; the earlier answer is no longer accepted in it.
+    const second = await issueCaptcha(server, { cookie: first.cookie });
+    expect((await generate(server, second.cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(403);
+    const third = await issueCaptcha(server, { cookie: second.cookie });
+    expect((await generate(server, third.cookie, { prompt: 'a', captcha: 'JMNPR' })).statusCode).toBe(200);
   });
 });
 

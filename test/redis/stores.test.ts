@@ -88,6 +88,19 @@ describe('RedisWindowCounter', () => {
     expect(await one.pttl(`${name}:generate:k`)).toBeLessThanOrEqual(ttlBefore);
   });
 
+  it('peek reads the shared count without adding to it, and creates no key for an unseen client', async () => {
+    const name = partition();
+    const [a, b] = [new RedisWindowCounter(one, name, 60_000), new RedisWindowCounter(two, name, 60_000)];
+    expect((await a.peek('k')).count).toBe(0);
+    expect(await one.exists(`${name}:generate:k`)).toBe(0);
+    const hit = await a.hit('k');
+    await a.hit('k');
+    const seen = await b.peek('k');
+    expect(seen.count).toBe(2);
+    expect(Math.abs(seen.resetAt - hit.resetAt)).toBeLessThan(1000);
+    expect((await b.peek('k')).count).toBe(2);
+  });
+
   it('a key left without expiry gets one on the next hit', async () => {
     const name = partition();
     await one.set(`${name}:generate:k`, '7');

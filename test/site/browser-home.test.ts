@@ -38,20 +38,24 @@ describe('a visitor on imageka.com', () => {
     const prompt = 'a red fox asleep in fresh snow';
     expect(await makeImage(page, prompt)).toEqual({ width: 1024, height: 1024 });
     const gallery = page.locator('imageka-widget .gallery');
-    await gallery.getByRole('img', { name: prompt, exact: true }).waitFor();
+    await gallery.getByRole('button', { name: prompt }).waitFor();
 
     await page.reload();
     await widgetReady(page);
-    await gallery.getByRole('img', { name: prompt, exact: true }).waitFor();
+    await gallery.getByRole('button', { name: prompt }).waitFor();
 
     // Follows the system by default, then the toggle wins, for the page and the widget alike.
     const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
     const widgetTheme = () => page.locator('imageka-widget .root').getAttribute('data-theme');
     expect(await theme()).toBe('light');
-    await page.getByRole('button', { name: 'Dark theme' }).click();
+    // The header button steps through the widget's three choices: Match system, Light, Dark, and back.
+    await page.getByRole('button', { name: 'Colour theme: Match system' }).click();
+    await page.getByRole('button', { name: 'Colour theme: Light' }).click();
     expect(await theme()).toBe('dark');
-    expect(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Colour theme: Dark' }).waitFor();
     await expect.poll(widgetTheme).toBe('dark');
+    // The widget's own switch is hidden here: the header's is the page's one theme control.
+    expect(await page.locator('imageka-widget [part=theme-switch]').isVisible()).toBe(false);
 
     // No flash: the stored theme is on <html> before <body> exists, so before any paint.
     await page.addInitScript(() => {
@@ -65,12 +69,14 @@ describe('a visitor on imageka.com', () => {
     expect(await page.evaluate(() => (window as unknown as { themeAtBody?: string }).themeAtBody)).toBe('dark');
     await widgetReady(page);
     expect(await widgetTheme()).toBe('dark');
-    await gallery.getByRole('img', { name: prompt, exact: true }).waitFor();
+    await gallery.getByRole('button', { name: prompt }).waitFor();
 
-    // The widget's own picker and the page share the choice.
-    await page.getByRole('radio', { name: 'Light', exact: true }).check();
+    // Back to following the system, for the page and the widget alike.
+    await page.getByRole('button', { name: 'Colour theme: Dark' }).click();
+    expect(await page.evaluate(() => localStorage.getItem('imageka:theme'))).toBe('auto');
     expect(await theme()).toBe('light');
-    expect(await page.evaluate(() => localStorage.getItem('imageka:theme'))).toBe('light');
+    await expect.poll(() => page.locator('imageka-widget').getAttribute('theme')).toBe('auto');
+    await expect.poll(widgetTheme).toBe('light');
 
     expect(errors).toEqual([]);
     await context.close();

@@ -55,7 +55,7 @@ describe('every page', () => {
       expect(document.querySelector('meta[name="description"]')?.getAttribute('content')?.length, path).toBeGreaterThan(30);
       expect(all(document, 'h1'), path).toHaveLength(1);
       expect(document.querySelector('header nav a[href="/privacy"]'), path).not.toBeNull();
-      expect(document.querySelector('header button.theme-toggle[aria-pressed]'), path).not.toBeNull();
+      expect(document.querySelector('header button.theme-toggle .icon-auto'), path).not.toBeNull();
       expect(document.querySelector('footer a[href="mailto:contact@imageka.com"]')?.textContent, path).toBe('contact@imageka.com');
       expect(all(document, 'footer a').map((a) => a.getAttribute('href')), path).toEqual(
         expect.arrayContaining(['/privacy', '/cookies', '/terms', '/developers']),

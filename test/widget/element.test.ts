@@ -110,14 +110,15 @@ describe('the element', () => {
     await untilState(again, 'ready');
   });
 
-  it('speaks English for en, en-GB and languages it does not have, following lang at run time', async () => {
+  it('speaks English for en, en-GB and languages it does not have, and its lang says the language it shows', async () => {
     const api = await startApi();
     const mounted = mount({ api: api.url, lang: 'en-GB' });
     expect(mounted.$('.title').textContent).toBe('Create an image');
-    expect(mounted.$('.root').getAttribute('lang')).toBe('en-GB');
-    mounted.widget.setAttribute('lang', 'xx');
+    expect(mounted.$('.root').getAttribute('lang')).toBe('en');
+    mounted.widget.setAttribute('lang', 'fr');
     await tick();
-    expect(mounted.$('.root').getAttribute('lang')).toBe('xx');
+    // No French strings exist: claiming fr would make screen readers read English with a French voice.
+    expect(mounted.$('.root').getAttribute('lang')).toBe('en');
     expect(mounted.$('label[for=prompt]').textContent).toBe('Describe your image');
     await untilState(mounted, 'ready');
   });

@@ -16,6 +16,9 @@ describe('every error keeps the prompt and says what to do', () => {
     await fillAndGenerate(mounted, 'a quiet harbour', 'WRONG');
     await untilState(mounted, 'error');
     expect(alerts(mounted)).toEqual(['That captcha answer was not right. Here is a new one: try again.']);
+    // The message sits with the answer field, which describes itself by it.
+    expect(mounted.$('#answer-problem [role=alert]').textContent).toBe('That captcha answer was not right. Here is a new one: try again.');
+    expect(mounted.$('#answer').getAttribute('aria-describedby')).toContain('answer-problem');
     expect(lastError(mounted)).toEqual({ stage: 'generate', code: 'captcha_wrong', message: 'That captcha answer was not right. Here is a new one: try again.' });
     await captchaShown(mounted);
     expect(api.log).toEqual(['GET /api/v1/captcha 200', 'POST /api/v1/generate 403', 'GET /api/v1/captcha 200']);
@@ -40,42 +43,67 @@ describe('every error keeps the prompt and says what to do', () => {
     expect(prompt(mounted)).toBe('late');
   });
 
-  it('too many images: the wait counts down, Generate waits with it, then the widget is ready again', async () => {
-    const api = await startApi({ generateLimit: 1, generateWindowMs: 3000 });
+  it('too many images, found out at Generate: a true message next to Generate, which has the focus and waits out the countdown', async () => {
+    const api = await startApi({ generateLimit: 2, generateWindowMs: 3000 });
     const mounted = await readyWidget(api);
-    await fillAndGenerate(mounted, 'one');
-    await untilState(mounted, 'done');
-    await captchaShown(mounted);
+    expect(mounted.$('[part=left]').textContent).toBe('2 images left for now ');
+    // Another tab on the same network uses the allowance the widget was told about.
+    for (let i = 0; i < 2; i += 1) await api.server.plugins['imageka-rate-limit'].check({ headers: { 'x-imageka-client': '127.0.0.1' } } as never);
     await fillAndGenerate(mounted, 'two');
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(['You have made many images in a short time.']);
+    expect(alerts(mounted)).toEqual(['Your network has made as many images as allowed for now.']);
     const detail = lastError(mounted) as { code: string; retryAfter: number };
     expect(detail.code).toBe('rate_limited');
     expect(detail.retryAfter).toBeGreaterThanOrEqual(1);
+    const generate = mounted.$<HTMLButtonElement>('button[type=submit]');
+    expect(mounted.$('#generate-problem').querySelector('[role=alert]')).not.toBeNull();
+    expect(generate.getAttribute('aria-describedby')).toBe('generate-problem');
+    expect(focused(mounted)).toBe(generate);
     const countdown = () => mounted.root.querySelector('.countdown')?.textContent ?? '';
     expect(countdown()).toMatch(/^You can try again in [1-3] s\.$/);
     const first = countdown();
-    const generate = mounted.$<HTMLButtonElement>('button[type=submit]');
     expect(generate.getAttribute('aria-disabled')).toBe('true');
     await captchaShown(mounted);
     generate.click();
     await until(() => expect(countdown()).not.toBe(first));
-    expect(api.count('/api/v1/generate')).toBe(2);
+    expect(api.count('/api/v1/generate')).toBe(1);
     await untilState(mounted, 'ready');
-    expect(mounted.root.querySelector('.countdown')).toBeNull();
     expect(generate.getAttribute('aria-disabled')).toBe('false');
     expect(prompt(mounted)).toBe('two');
   });
 
-  it('too many captchas: the captcha itself waits, then loads by itself', async () => {
+  it('no images left: the widget says so and how long to wait before a captcha is spent, and sends nothing', async () => {
+    const api = await startApi({ generateLimit: 1, generateWindowMs: 6000 });
+    const mounted = await readyWidget(api);
+    expect(mounted.$('[part=left]').textContent).toBe('1 image left for now ');
+    await fillAndGenerate(mounted, 'one');
+    await untilState(mounted, 'done');
+    await captchaShown(mounted);
+    await until(() => expect(alerts(mounted)).toEqual(['Your network has made as many images as allowed for now.']));
+    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in [1-6] s\.$/);
+    expect(mounted.root.querySelector('[part=left]')).toBeNull();
+    const generate = mounted.$<HTMLButtonElement>('button[type=submit]');
+    expect(generate.getAttribute('aria-disabled')).toBe('true');
+    await fillAndGenerate(mounted, 'two');
+    expect(api.count('/api/v1/generate')).toBe(1);
+    // The picture made before stays on screen.
+    expect(mounted.$<HTMLImageElement>('[part=result-image]').alt).toBe('Generated image: one');
+    await until(() => expect(generate.getAttribute('aria-disabled')).toBe('false'), 15_000);
+    expect(mounted.root.querySelector('.countdown')).toBeNull();
+  });
+
+  it('too many captchas: a message of its own in the captcha box, reload and Listen wait, then it loads by itself', async () => {
     const api = await startApi({ captchaPerMinute: 1 });
     const mounted = await readyWidget(api);
     mounted.$('button[aria-label="New captcha"]').click();
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(['You have made many images in a short time.']);
+    expect(alerts(mounted)).toEqual(['Many captchas were loaded from your network in the last minute.']);
+    expect(mounted.$('#answer-problem [role=alert]')).not.toBeNull();
     expect(lastError(mounted)).toMatchObject({ stage: 'captcha', code: 'rate_limited' });
     expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in (1 min 00 s|\d+ s)\.$/);
     expect(mounted.$('.captcha-image').textContent).toBe('No captcha yet. Load one with New captcha.');
+    expect(mounted.$<HTMLButtonElement>('button[aria-label="New captcha"]').disabled).toBe(true);
+    expect(mounted.$<HTMLButtonElement>('[part=listen]').disabled).toBe(true);
   });
 
   it.each([

@@ -123,24 +123,62 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
     expect(mounted.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['second', 'first']);
     expect(mounted.$$('.tile time')[0]!.getAttribute('datetime')).toBe(new Date(stored[0]!.createdAt).toISOString());
 
+    // Each tile opens a larger view with what made the picture, and its actions.
     await type(mounted.$('#prompt'), 'something else');
-    mounted.$('[aria-label="Use prompt again: first"]').click();
-    await tick();
+    const dialog = () => mounted.root.querySelector<HTMLDialogElement>('dialog.viewer');
+    const inDialog = (text: string) => [...dialog()!.querySelectorAll('button')].find((b) => b.textContent === text)!;
+    const secondTile = mounted.$$('.tile')[1]!;
+    secondTile.click();
+    await until(() => expect(dialog()?.open).toBe(true));
+    expect(dialog()!.querySelector('#viewer-prompt')!.textContent).toBe('first');
+    expect(dialog()!.querySelector('dl')!.textContent).toContain('1024 × 1024');
+    expect(dialog()!.querySelector('dl')!.textContent).toMatch(/Seed\d+Made/);
+    expect(dialog()!.querySelector<HTMLAnchorElement>('a[download]')!.download).toMatch(/^imageka-\d+\.(webp|jpg|png)$/);
+    inDialog('Use this prompt again').click();
+    await until(() => expect(dialog()).toBeNull());
     expect(mounted.$<HTMLTextAreaElement>('#prompt').value).toBe('first');
     expect(mounted.$<HTMLInputElement>('input[name=ratio][value="1:1"]').checked).toBe(true);
     expect(focused(mounted)).toBe(mounted.$('#prompt'));
 
-    mounted.$('[aria-label="Delete image: second"]').click();
-    await tick();
+    // Delete offers Undo for a few seconds, with the focus on it.
+    mounted.$$('.tile')[0]!.click();
+    await until(() => expect(dialog()?.open).toBe(true));
+    inDialog('Delete').click();
+    await until(() => expect(dialog()).toBeNull());
     expect(mounted.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['first']);
     expect(JSON.parse(localStorage.getItem(HISTORY_KEY)!)).toHaveLength(1);
+    const undo = mounted.$<HTMLButtonElement>('[part=undo]');
+    expect(undo.closest('[role=status]')!.textContent).toBe('Deleted.Undo');
+    expect(focused(mounted)).toBe(undo);
+    undo.click();
+    await tick();
+    expect(mounted.$$('.tile-prompt').map((p) => p.textContent)).toEqual(['second', 'first']);
+    expect((JSON.parse(localStorage.getItem(HISTORY_KEY)!) as { prompt: string }[]).map((item) => item.prompt)).toEqual(['second', 'first']);
 
+    // Clear all is undone the same way.
     mounted.$$('.gallery button').find((b) => b.textContent === 'Clear all')!.click();
-    await tick();
-    mounted.$$('.gallery button').find((b) => b.textContent === 'Delete all')!.click();
-    await tick();
-    expect(mounted.$$('.tile')).toHaveLength(0);
+    await until(() => expect(mounted.$$('.tile')).toHaveLength(0));
     expect(localStorage.getItem(HISTORY_KEY)).toBeNull();
+    await until(() => expect(focused(mounted)).toBe(mounted.$('[part=undo]')));
+    mounted.$('[part=undo]').click();
+    await tick();
+    expect(mounted.$$('.tile')).toHaveLength(2);
+  });
+
+  it('offers start points: an example fills an empty prompt, a style adds its words in view; the answer hint lists the characters', async () => {
+    const api = await startApi();
+    const mounted = await readyWidget(api);
+    const prompt = mounted.$<HTMLTextAreaElement>('#prompt');
+    const chip = (name: string) => mounted.$$('[part=starters] button').find((button) => button.textContent === name)!;
+    chip('Moon garden').click();
+    await tick();
+    expect(prompt.value).toBe('A tiny astronaut tending a garden on the moon');
+    chip('Watercolour').click();
+    await tick();
+    expect(prompt.value).toBe('A tiny astronaut tending a garden on the moon, soft watercolour painting');
+    expect(chip('Watercolour').hasAttribute('disabled')).toBe(true);
+    expect(chip('Photo').getAttribute('aria-label')).toBe('Add style: Photo');
+    expect(mounted.$('#answer-hint').textContent).toBe('Type what you see or hear: A C D E H M N P R T U W X Y 3 6 9. Any case.');
   });
 
   it('shows history from an earlier visit and survives being moved in the page', async () => {

@@ -46,7 +46,13 @@ describe('the spoken captcha in the widget (issue 10)', () => {
     const blob = created.mock.calls[0]![0] as Blob;
     expect(blob.type).toBe('audio/wav');
     expect((play.mock.contexts[0] as HTMLAudioElement).src).toBe(created.mock.results[0]!.value);
-    // Listening again replays the same clip without asking the API.
+    // While it plays, the button says Stop and stops it; listening again replays the same clip without asking the API.
+    await until(() => expect(listen.textContent).toBe('Stop'));
+    const pause = vi.spyOn(HTMLMediaElement.prototype, 'pause');
+    listen.click();
+    expect(pause).toHaveBeenCalledTimes(1);
+    await until(() => expect(listen.textContent).toBe('Listen'));
+    expect(listen.getAttribute('aria-label')).toBe('Listen to the captcha characters');
     listen.click();
     await until(() => expect(play).toHaveBeenCalledTimes(2));
     expect(api.count('/api/v1/captcha/audio')).toBe(1);

@@ -17,7 +17,7 @@ import {
 import { focusTarget, problemOf, type Problem } from '../../widget/problems.js';
 import { challengeOf, initialState, isCaptchaLoading, reduce, type Action, type Picture, type State } from '../../widget/state.js';
 
-const challenge: CaptchaResponse = { image: 'data:image/webp;base64,AA', width: 200, height: 70, expiresAt: '2026-01-01T00:10:00.000Z', audio: '/api/v1/captcha/audio' };
+const challenge: CaptchaResponse = { image: 'data:image/webp;base64,AA', width: 200, height: 70, expiresAt: '2026-01-01T00:10:00.000Z', audio: '/api/v1/captcha/audio', generationsLeft: 30, generationsResetAt: '2026-01-01T01:00:00.000Z' };
 const next: CaptchaResponse = { ...challenge, image: 'data:image/webp;base64,BB' };
 const picture: Picture = { id: 'p', image: 'data:image/webp;base64,CC', prompt: 'fox', width: 1024, height: 1024, seed: 1, preview: true, createdAt: 1 };
 const wrong: Problem = { kind: 'captcha-wrong', stage: 'generate', code: 'captcha_wrong' };

@@ -2,8 +2,8 @@
  * @jsxRuntime classic
  * @jsx h
  */
-import { h, type Ref } from 'preact';
-import type { CaptchaResponse } from '../../sdk/types.js';
+import { h, type ComponentChildren, type Ref } from 'preact';
+import { CAPTCHA_ALPHABET, type CaptchaResponse } from '../../sdk/types.js';
 import type { Strings } from '../strings.js';
 import { Icon } from './icon.js';
 
@@ -16,14 +16,21 @@ interface Props {
   onAnswer: (answer: string) => void;
   onReload: () => void;
   onListen: () => void;
-  /** The spoken captcha could not be played. */
-  audioFailed: boolean;
+  /** The spoken captcha is being fetched or played: the button stops it. */
+  playing: boolean;
+  /** A wait the API asked for: no new captcha (image or audio) can be had until it is over. */
+  waiting: boolean;
   invalid: boolean;
+  /** A message about the captcha (wrong answer, could not load, could not play), shown under the answer. */
+  problem: ComponentChildren;
   answerRef: Ref<HTMLInputElement>;
 }
 
+/** The characters that can occur, spaced so screen readers spell them out. */
+const CHARACTERS = [...CAPTCHA_ALPHABET].join(' ');
+
 /** The challenge as an image and as speech, and the one answer field both lead to. */
-export function CaptchaField({ strings, challenge, loading, generating, answer, onAnswer, onReload, onListen, audioFailed, invalid, answerRef }: Props) {
+export function CaptchaField({ strings, challenge, loading, generating, answer, onAnswer, onReload, onListen, playing, waiting, invalid, problem, answerRef }: Props) {
   return (
     <fieldset class="captcha" part="captcha">
       <legend class="label">{strings.captchaLegend}</legend>
@@ -35,7 +42,7 @@ export function CaptchaField({ strings, challenge, loading, generating, answer, 
             <span class="small">{generating ? strings.captchaNext : loading ? strings.captchaLoading : strings.captchaMissing}</span>
           )}
         </div>
-        <button type="button" class="button icon-button" onClick={onReload} aria-label={strings.reload} title={strings.reload}>
+        <button type="button" class="button icon-button" onClick={onReload} aria-label={strings.reload} title={strings.reload} disabled={waiting}>
           <Icon name="reload" />
         </button>
         <button
@@ -43,11 +50,12 @@ export function CaptchaField({ strings, challenge, loading, generating, answer, 
           class="button"
           onMouseDown={(event) => event.preventDefault()}
           onClick={onListen}
-          aria-label={strings.listenLabel}
+          aria-label={playing ? undefined : strings.listenLabel}
           part="listen"
+          disabled={waiting || !challenge}
         >
-          <Icon name="listen" />
-          {strings.listen}
+          <Icon name={playing ? 'stop' : 'listen'} />
+          {playing ? strings.stop : strings.listen}
         </button>
       </div>
       <label class="label" for="answer">
@@ -65,16 +73,12 @@ export function CaptchaField({ strings, challenge, loading, generating, answer, 
         spellcheck={false}
         maxLength={16}
         aria-invalid={invalid}
-        aria-describedby="answer-hint"
+        aria-describedby="answer-hint answer-problem"
       />
       <p id="answer-hint" class="hint">
-        {invalid ? strings.answerMissing : strings.answerHint}
+        {invalid ? <span class="field-error">{strings.answerMissing}</span> : strings.answerHint(CHARACTERS)}
       </p>
-      {audioFailed && (
-        <p class="inline-alert" role="alert">
-          {strings.problems.audio}
-        </p>
-      )}
+      <div id="answer-problem">{problem}</div>
     </fieldset>
   );
 }

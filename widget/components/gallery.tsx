@@ -1,99 +1,117 @@
 /**
  * @jsxRuntime classic
  * @jsx h
+ * @jsxFrag Fragment
  */
-import { h, type Ref } from 'preact';
+import { Fragment, h, type Ref } from 'preact';
 import type { Picture } from '../state.js';
 import type { Strings } from '../strings.js';
 import { Icon } from './icon.js';
+import { PictureActions, type ActionsProps } from './output.js';
 
 interface Props {
   strings: Strings;
-  lang: string;
   items: Picture[];
   notice: string;
-  onRemove: (id: string) => void;
-  onClear: () => void;
-  onReuse: (picture: Picture) => void;
-  /** "Clear all" was pressed and waits for "Delete all" or "Keep". */
-  confirming: boolean;
-  onConfirming: (confirming: boolean) => void;
-  headingRef: Ref<HTMLHeadingElement>;
+  /** Something was just deleted and can still be put back. */
+  removed: boolean;
+  onUndo: () => void;
+  onOpen: (picture: Picture, opener: HTMLElement) => void;
+  /** The picture open in the larger view. */
+  viewing: Picture | undefined;
+  onViewerClosed: () => void;
+  /** Deletes one picture, or every one without an argument. */
+  onRemove: (picture?: Picture) => void;
+  actions: Omit<ActionsProps, 'strings' | 'picture'>;
+  refs: { heading: Ref<HTMLHeadingElement>; dialog: Ref<HTMLDialogElement>; undo: Ref<HTMLButtonElement> };
 }
 
-/** History kept in this browser, newest first. */
-export function Gallery({ strings, lang, items, notice, onRemove, onClear, onReuse, confirming, onConfirming, headingRef }: Props) {
-  const date = dateFormat(lang);
+/** History kept in this browser, newest first; each picture opens in a larger view. */
+export function Gallery({ strings, items, notice, removed, onUndo, onOpen, viewing, onViewerClosed, onRemove, actions, refs }: Props) {
+  const date = new Intl.DateTimeFormat(strings.lang, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <section class="gallery" part="gallery" aria-labelledby="gallery-heading">
       <div class="gallery-head">
         <div>
-          <h3 id="gallery-heading" ref={headingRef} tabIndex={-1}>
+          <h3 id="gallery-heading" ref={refs.heading} tabIndex={-1}>
             {strings.galleryHeading}
           </h3>
           <p class="muted small">{strings.galleryNote}</p>
         </div>
-        {items.length > 0 &&
-          (confirming ? (
-            <div class="actions">
-              <button type="button" class="button danger" onClick={onClear}>
-                {strings.confirmClear}
-              </button>
-              <button type="button" class="button" onClick={() => onConfirming(false)}>
-                {strings.keep}
-              </button>
-            </div>
-          ) : (
-            <button type="button" class="button ghost" onClick={() => onConfirming(true)}>
-              {strings.clearAll}
-            </button>
-          ))}
+        {items.length > 0 && (
+          <button type="button" class="button ghost" onClick={() => onRemove()}>
+            {strings.clearAll}
+          </button>
+        )}
       </div>
-      <p class="notice" role="status">
-        {notice}
-      </p>
+      <div class="notice" role="status">
+        {removed ? (
+          <>
+            {strings.removed}
+            <button type="button" class="button" ref={refs.undo} onClick={onUndo} part="undo">
+              {strings.undo}
+            </button>
+          </>
+        ) : (
+          notice
+        )}
+      </div>
       {items.length === 0 ? (
         <p class="muted small">{strings.galleryEmpty}</p>
       ) : (
         <ul class="grid">
           {items.map((item) => (
-            <li key={item.id} class="tile">
-              <div class="frame">
-                <img src={item.image} alt={item.prompt} loading="lazy" />
-                {item.preview && <span class="badge">{strings.previewBadge}</span>}
-              </div>
-              <p class="tile-prompt" title={item.prompt}>
-                {item.prompt}
-              </p>
-              <div class="tile-foot">
-                <time class="muted" dateTime={new Date(item.createdAt).toISOString()}>
+            <li key={item.id}>
+              <button type="button" class="tile" aria-haspopup="dialog" onClick={(event) => onOpen(item, event.currentTarget)}>
+                <span class="frame">
+                  <img src={item.image} alt="" loading="lazy" />
+                  {item.preview && (
+                    <span class="badge" title={strings.previewNote}>
+                      {strings.previewShort}
+                    </span>
+                  )}
+                </span>
+                <span class="tile-prompt">{item.prompt}</span>
+                <time class="muted small" dateTime={new Date(item.createdAt).toISOString()}>
                   {date.format(item.createdAt)}
                 </time>
-                <span>
-                  <button type="button" class="button icon-button" onClick={() => onReuse(item)} aria-label={strings.reuseLabel(short(item.prompt))} title={strings.reuse}>
-                    <Icon name="reuse" />
-                  </button>
-                  <button type="button" class="button icon-button" onClick={() => onRemove(item.id)} aria-label={strings.removeLabel(short(item.prompt))} title={strings.remove}>
-                    <Icon name="trash" />
-                  </button>
-                </span>
-              </div>
+              </button>
             </li>
           ))}
         </ul>
       )}
+      {viewing && (
+        <dialog class="viewer" part="viewer" ref={refs.dialog} aria-labelledby="viewer-prompt" onClose={onViewerClosed}>
+          <form method="dialog" class="viewer-close">
+            <button class="button icon-button" aria-label={strings.close} title={strings.close}>
+              <Icon name="close" />
+            </button>
+          </form>
+          <img src={viewing.image} width={viewing.width} height={viewing.height} alt={strings.resultAlt(viewing.prompt)} />
+          <div class="stack">
+            <p id="viewer-prompt">{viewing.prompt}</p>
+            <dl class="facts small">
+              <dt>{strings.size}</dt>
+              <dd>
+                {viewing.width} × {viewing.height}
+              </dd>
+              <dt>{strings.seed}</dt>
+              <dd>{viewing.seed}</dd>
+              <dt>{strings.date}</dt>
+              <dd>
+                <time dateTime={new Date(viewing.createdAt).toISOString()}>{date.format(viewing.createdAt)}</time>
+              </dd>
+            </dl>
+            {viewing.preview && <p class="hint">{strings.previewNote}</p>}
+            <PictureActions strings={strings} picture={viewing} {...actions}>
+              <button type="button" class="button" onClick={() => onRemove(viewing)}>
+                <Icon name="trash" />
+                {strings.remove}
+              </button>
+            </PictureActions>
+          </div>
+        </dialog>
+      )}
     </section>
   );
-}
-
-function short(prompt: string): string {
-  return prompt.length > 60 ? `${prompt.slice(0, 59)}…` : prompt;
-}
-
-function dateFormat(lang: string): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
-  } catch {
-    return new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-  }
 }

@@ -33,7 +33,7 @@ export function Options({ strings, values, onChange }: Props) {
         legend={strings.ratioLegend}
         value={values.ratio}
         onChange={(ratio) => set({ ratio })}
-        choices={RATIOS.map((ratio) => ({ value: ratio, label: `${ratio} ${strings.ratios[ratio]}` }))}
+        choices={RATIOS.map((ratio) => ({ value: ratio, label: ratio, detail: strings.ratios[ratio] }))}
       />
       <details class="more" part="options">
         <summary>{strings.moreOptions}</summary>

@@ -3,10 +3,9 @@
  * @jsx h
  * @jsxFrag Fragment
  */
-import { Fragment, h, type Ref } from 'preact';
+import { Fragment, h, type ComponentChildren, type Ref } from 'preact';
 import type { GenerateProgress } from '../../sdk/types.js';
 import { fileName } from '../image.js';
-import type { Problem } from '../problems.js';
 import type { Picture, State } from '../state.js';
 import type { Strings } from '../strings.js';
 import { Icon } from './icon.js';
@@ -14,22 +13,20 @@ import { Icon } from './icon.js';
 interface Props {
   state: State;
   strings: Strings;
+  /** The last image made, kept on screen whatever happens after it (an error, a new captcha). */
+  picture: Picture | undefined;
   /** Width ÷ height of the picture being asked for, for the placeholder. */
   ratio: number;
   onCancel: () => void;
-  onReuse: (picture: Picture) => void;
-  onRetry: () => void;
-  onCopy: (picture: Picture) => void;
-  /** The last copy to the clipboard failed. */
-  copyFailed: boolean;
+  actions: Omit<ActionsProps, 'strings' | 'picture'>;
   /** `Date.now()`, ticking each second while there is time to show. */
   now: number;
   headingRef: Ref<HTMLHeadingElement>;
   cancelRef: Ref<HTMLButtonElement>;
 }
 
-/** The right-hand side: what is being made, what was made, or what went wrong. */
-export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, onCopy, copyFailed, now, headingRef, cancelRef }: Props) {
+/** The right-hand side: what is being made, or the last image made. Problems show beside their controls. */
+export function Output({ state, strings, picture, ratio, onCancel, actions, now, headingRef, cancelRef }: Props) {
   return (
     <section class="output" part="output" aria-labelledby="output-heading">
       <h3 id="output-heading" ref={headingRef} tabIndex={-1}>
@@ -37,15 +34,12 @@ export function Output({ state, strings, ratio, onCancel, onReuse, onRetry, onCo
       </h3>
       {state.name === 'generating' ? (
         <Progress strings={strings} ratio={ratio} startedAt={state.startedAt} progress={state.progress} now={now} onCancel={onCancel} cancelRef={cancelRef} />
-      ) : state.name === 'done' ? (
-        <Result strings={strings} picture={state.picture} onReuse={onReuse} onCopy={onCopy} copyFailed={copyFailed} />
+      ) : picture ? (
+        <Result strings={strings} picture={picture} actions={actions} />
       ) : (
-        <>
-          {state.name === 'error' && <ProblemView strings={strings} problem={state.problem} onRetry={onRetry} now={now} />}
-          <div class="stage placeholder" style={ratioStyle(ratio)}>
-            {strings.placeholder}
-          </div>
-        </>
+        <div class="stage placeholder" style={ratioStyle(ratio)}>
+          {strings.placeholder}
+        </div>
       )}
     </section>
   );
@@ -62,7 +56,8 @@ interface ProgressProps {
 }
 
 function Progress({ strings, ratio, startedAt, progress, now, onCancel, cancelRef }: ProgressProps) {
-  const elapsed = strings.elapsed(Math.max(0, Math.floor((now - startedAt) / 1000)));
+  const typical = progress?.typicalMs;
+  const elapsed = strings.elapsed(Math.max(0, Math.floor((now - startedAt) / 1000))) + (typical ? ` · ${strings.typical(Math.max(1, Math.round(typical / 1000)))}` : '');
   const percent = progress?.percent;
   return (
     <div class="progress" part="progress">
@@ -89,15 +84,17 @@ function Progress({ strings, ratio, startedAt, progress, now, onCancel, cancelRe
   );
 }
 
-interface ResultProps {
+export interface ActionsProps {
   strings: Strings;
   picture: Picture;
   onReuse: (picture: Picture) => void;
   onCopy: (picture: Picture) => void;
-  copyFailed: boolean;
+  /** The picture whose copy to the clipboard failed. */
+  copyFailed: Picture | undefined;
+  children?: ComponentChildren;
 }
 
-function Result({ strings, picture, onReuse, onCopy, copyFailed }: ResultProps) {
+function Result({ strings, picture, actions }: { strings: Strings; picture: Picture; actions: Props['actions'] }) {
   return (
     <figure class="result" part="result">
       <div class="frame" style={ratioStyle(picture.width / picture.height)}>
@@ -112,6 +109,15 @@ function Result({ strings, picture, onReuse, onCopy, copyFailed }: ResultProps) 
         {picture.width} × {picture.height} · {strings.seedUsed(picture.seed)}
       </figcaption>
       {picture.preview && <p class="hint">{strings.previewNote}</p>}
+      <PictureActions strings={strings} picture={picture} {...actions} />
+    </figure>
+  );
+}
+
+/** Download, Copy and Reuse for a picture, here and in the history view (which adds Delete). */
+export function PictureActions({ strings, picture, onReuse, onCopy, copyFailed, children }: ActionsProps) {
+  return (
+    <>
       <div class="actions">
         <a class="button soft" href={picture.image} download={fileName(picture)} part="download">
           <Icon name="download" />
@@ -124,32 +130,14 @@ function Result({ strings, picture, onReuse, onCopy, copyFailed }: ResultProps) 
           <Icon name="reuse" />
           {strings.reuse}
         </button>
+        {children}
       </div>
-      {copyFailed && (
+      {copyFailed === picture && (
         <p class="inline-alert" role="alert">
           {strings.copyFailed}
         </p>
       )}
-    </figure>
-  );
-}
-
-function ProblemView({ strings, problem, onRetry, now }: { strings: Strings; problem: Problem; onRetry: () => void; now: number }) {
-  const wait = problem.retryAt === undefined ? 0 : Math.ceil((problem.retryAt - now) / 1000);
-  return (
-    <div class="problem" part="error">
-      <p role="alert">{problem.detail ?? strings.problems[problem.kind]}</p>
-      {wait > 0 ? (
-        // Outside the alert: a countdown read out every second would drown everything else.
-        <p class="countdown">{strings.waitFor(strings.duration(wait))}</p>
-      ) : (
-        problem.stage === 'captcha' && (
-          <button type="button" class="button" onClick={onRetry}>
-            {strings.retry}
-          </button>
-        )
-      )}
-    </div>
+    </>
   );
 }
 

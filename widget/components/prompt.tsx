@@ -2,7 +2,7 @@
  * @jsxRuntime classic
  * @jsx h
  */
-import { h, type Ref } from 'preact';
+import { h, type ComponentChildren, type Ref } from 'preact';
 import { PROMPT_MAX_LENGTH } from '../../sdk/types.js';
 import type { Strings } from '../strings.js';
 
@@ -11,11 +11,14 @@ interface Props {
   value: string;
   onInput: (value: string) => void;
   invalid: boolean;
+  /** A message about the prompt from the API (declined), shown under the field. */
+  problem: ComponentChildren;
   inputRef: Ref<HTMLTextAreaElement>;
 }
 
-export function PromptField({ strings, value, onInput, invalid, inputRef }: Props) {
+export function PromptField({ strings, value, onInput, invalid, problem, inputRef }: Props) {
   const near = value.length >= PROMPT_MAX_LENGTH * 0.9;
+  const text = value.trim();
   return (
     <div class="stack">
       <label class="label" for="prompt">
@@ -26,7 +29,7 @@ export function PromptField({ strings, value, onInput, invalid, inputRef }: Prop
         ref={inputRef}
         class="field"
         part="prompt"
-        rows={4}
+        rows={2}
         maxLength={PROMPT_MAX_LENGTH}
         placeholder={strings.promptPlaceholder}
         value={value}
@@ -41,6 +44,22 @@ export function PromptField({ strings, value, onInput, invalid, inputRef }: Prop
         <span id="prompt-counter" class={near ? 'counter near' : 'counter'} aria-label={strings.counterLabel(PROMPT_MAX_LENGTH - value.length)}>
           {strings.counter(value.length, PROMPT_MAX_LENGTH)}
         </span>
+      </div>
+      {problem}
+      {/* Start points: an example replaces an empty prompt; a style adds its words to the end, in view. */}
+      <div class="starters" part="starters">
+        <span class="muted">{text ? strings.stylesLabel : strings.examplesLabel}</span>
+        {text
+          ? strings.styles.map(([name, words]) => (
+              <button type="button" class="chip" key={name} aria-label={strings.styleLabel(name)} disabled={text.endsWith(words)} onClick={() => onInput(`${text.replace(/[\s,.]+$/, '')}, ${words}`)}>
+                {name}
+              </button>
+            ))
+          : strings.examples.map(([name, example]) => (
+              <button type="button" class="chip" key={name} onClick={() => onInput(example)}>
+                {name}
+              </button>
+            ))}
       </div>
     </div>
   );

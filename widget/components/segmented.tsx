@@ -9,6 +9,8 @@ export interface Choice<T extends string> {
   label: string;
   /** Drawn before the label; with `iconOnly` the label is for screen readers only. */
   icon?: ComponentChildren;
+  /** A second, smaller line under the label. */
+  detail?: string;
 }
 
 interface Props<T extends string> {
@@ -39,6 +41,7 @@ export function Segmented<T extends string>({ name, legend, choices, value, onCh
             <span>
               {choice.icon}
               <span class={iconOnly ? 'sr-only' : undefined}>{choice.label}</span>
+              {choice.detail && <small> {choice.detail}</small>}
             </span>
           </label>
         ))}

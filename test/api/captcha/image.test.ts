@@ -69,6 +69,20 @@ describe('renderCaptchaImage', () => {
     expect(overlapSum / runs).toBeLessThan(0.52);
   });
 
+  it('draws at twice the size for sharp high-density display, and a dark variant with light ink on a dark ground', async () => {
+    const challenge = defaultCaptchaMaker();
+    const meanGrey = async (bytes: Buffer) => (await sharp(bytes).greyscale().stats()).channels[0]!.mean;
+    const light = await renderCaptchaImage(challenge, seededRandom(7), { scale: 2 });
+    const dark = await renderCaptchaImage(challenge, seededRandom(7), { scale: 2, theme: 'dark' });
+    for (const image of [light, dark]) {
+      expect([image.width, image.height]).toEqual([440, 140]);
+      expect(await sharp(image.bytes).metadata()).toMatchObject({ width: 440, height: 140 });
+    }
+    expect(await meanGrey(light.bytes)).toBeGreaterThan(170);
+    expect(await meanGrey(dark.bytes)).toBeLessThan(85);
+    await expect(renderCaptchaImage(challenge, Math.random, { scale: 10 })).rejects.toThrow(/scale/);
+  });
+
   it('refuses SVG whose path data is not plain drawing commands, or whose size is absurd', async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="220" height="70"><path fill="#222" d="M0 0 url(x)"/></svg>';
     await expect(renderCaptchaImage({ text: 'ACDEH', svg })).rejects.toThrow(/path data/);
