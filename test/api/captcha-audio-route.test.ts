@@ -99,10 +99,10 @@ describe('GET /api/v1/captcha/audio', () => {
     const refused = plays.find((r) => r.statusCode === 429)!;
     expect(refused.result).toMatchObject({ code: 'captcha_audio_limit' });
     expect(refused.payload).not.toContain('acdeh');
-    // A new captcha can be heard again.
-    await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await play()).statusCode).toBe(200);
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'acdeh' })).statusCode).toBe(200);
+    // A new captcha (in a new session) can be heard again.
+    const renewed = (await issueCaptcha(server, { cookie })).cookie;
+    expect((await server.inject({ url: '/api/v1/captcha/audio', headers: { cookie: renewed } })).statusCode).toBe(200);
+    expect((await generate(server, renewed, { prompt: 'a', captcha: 'acdeh' })).statusCode).toBe(200);
   });
 
   it('refuses when no captcha is pending', async () => {
