@@ -1,4 +1,5 @@
 import {
+  AUDIO_PLAYS_PER_CAPTCHA,
   CAPTCHA_ANSWER_MAX_LENGTH,
   ERROR_CODES,
   ERROR_STATUS,
@@ -18,6 +19,7 @@ import {
   type HealthResponse,
   type ProviderInfo,
 } from '../sdk/types.js';
+import { LANGUAGE_TAG_PATTERN, SPOKEN_LANGUAGES } from './captcha/spoken-languages.js';
 
 /** The subset of JSON Schema 2020-12 (OpenAPI 3.1's dialect) this document uses. */
 export interface JsonSchema {
@@ -203,6 +205,11 @@ const headers = {
   RateLimitLimit: { description: 'Requests this client may make to this route per minute.', required: true, schema: { type: 'integer', minimum: 1 } },
   RateLimitRemaining: { description: 'Requests left in this minute; -1 once over the limit.', required: true, schema: { type: 'integer', minimum: -1 } },
   RateLimitReset: { description: 'When the count starts again, in milliseconds since the Unix epoch.', required: true, schema: { type: 'integer', minimum: 0 } },
+  ContentLanguage: {
+    description: 'The language the characters were spoken in: the one asked for by `lang`, or `en` when it has no voice.',
+    required: true,
+    schema: { type: 'string', enum: Object.keys(SPOKEN_LANGUAGES) },
+  },
   Session: {
     description: `The sealed session. Send it back as the \`${SESSION_HEADER}\` request header where cookies are blocked.`,
     required: true,
@@ -306,10 +313,25 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getCaptchaAudio',
         summary: 'The pending captcha, spoken',
+        description:
+          `Each character by the name the language gives it, with a spelling word of that language; digits as its numbers. ` +
+          `One captcha can be played ${AUDIO_PLAYS_PER_CAPTCHA} times; then \`captcha_audio_limit\`. Clips are made on a few ` +
+          'background threads with a share per client: beyond it `rate_limited`, with the queue full `overloaded`.',
         security: session,
+        parameters: [
+          {
+            name: 'lang',
+            in: 'query',
+            description: `A BCP 47 language tag (\`de\`, \`de-CH\`, \`pt-BR\`). Spoken: ${Object.keys(SPOKEN_LANGUAGES).join(', ')}; any other language falls back to English (see \`Content-Language\`). A malformed tag is \`invalid_request\`.`,
+            schema: { type: 'string', maxLength: 35, pattern: LANGUAGE_TAG_PATTERN },
+          },
+        ],
         responses: {
-          '200': ok('The answer spoken, as WAV.', { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } }, rateLimitHeaders(true)),
-          ...errorResponses(['captcha_missing', 'captcha_expired', 'rate_limited'], { rateLimited: true }),
+          '200': ok('The answer spoken, as WAV.', { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } }, {
+            ...rateLimitHeaders(true),
+            'Content-Language': headerRef('ContentLanguage'),
+          }),
+          ...errorResponses(['invalid_request', 'captcha_missing', 'captcha_expired', 'captcha_audio_limit', 'rate_limited'], { rateLimited: true }),
         },
       },
     },

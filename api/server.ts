@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import Hapi, { type ServerOptionsCache } from '@hapi/hapi';
 import { EvictingMemoryCache } from './cache/memory-engine.js';
 import { renderCaptchaAudio } from './captcha/audio.js';
+import { SpeechPool, type SpeechPoolOptions } from './captcha/speech-thread.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
 import { MemoryBudgetCounter, type BudgetCounter } from './limits/budget-counter.js';
@@ -16,12 +17,12 @@ import { healthPlugin } from './plugins/health.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { httpPolicyPlugin } from './plugins/http-policy.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
-import { sessionPlugin } from './plugins/session.js';
+import { sessionPlugin, type SpeakContext } from './plugins/session.js';
 import { defaultSite, staticSitePlugin, type StaticSiteOptions } from './plugins/static-site.js';
 import type { OutputFormat } from './providers/normalize.js';
 import { createOfflineProvider } from './providers/offline.js';
 import type { ImageProvider } from './providers/types.js';
-import { SESSION_HEADER } from '../sdk/types.js';
+import { AUDIO_PLAYS_PER_CAPTCHA, SESSION_HEADER } from '../sdk/types.js';
 
 export interface CreateServerOptions {
   host?: string;
@@ -31,8 +32,14 @@ export interface CreateServerOptions {
   provider?: ImageProvider;
   /** Makes `{ text, svg }` like svg-captcha's `create()`. @default svg-captcha, look-alike characters left out */
   captcha?: CaptchaMaker;
-  /** Speaks a captcha answer as WAV. @default mespeak, each character named, with noise and jitter */
-  captchaAudio?: (answer: string) => Promise<Buffer>;
+  /** Speaks a captcha answer as WAV. @default meSpeak on `speechPool`, see renderCaptchaAudio */
+  captchaAudio?: (answer: string, context: SpeakContext) => Promise<Buffer>;
+  /** Threads, queue and per-client share for the default `captchaAudio`. @default see SpeechPoolOptions */
+  speechPool?: Partial<SpeechPoolOptions>;
+  /** Times one captcha may be played. @default AUDIO_PLAYS_PER_CAPTCHA (5) */
+  audioPerCaptcha?: number;
+  /** Counts plays per captcha. @default in-memory counter over `captchaTtlMs` */
+  audioPlayCounter?: WindowCounter;
   /** Clock in epoch ms for captcha expiry and rate-limit windows. @default Date.now */
   now?: () => number;
   /** hapi cache engine for sessions and hapi-rate-limit records. @default in memory, oldest records evicted when full */
@@ -110,6 +117,12 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-UserPathReset',
 ];
 
+/** Spoken captchas on the server's own pool of speech threads, each job counted against its client's share. */
+function defaultSpeaker(pool: SpeechPool) {
+  return (answer: string, { language, client }: SpeakContext) =>
+    renderCaptchaAudio(answer, { language, speak: (utterances) => pool.speak(utterances, client) });
+}
+
 /** What a client that took too long to send its request gets, on the socket itself. */
 const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 
@@ -143,6 +156,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   const generateWindowMs = options.generateWindowMs ?? 60 * 60 * 1000;
   const trustedProxies = options.trustedProxies ?? 0;
   const maxEventLoopDelay = options.maxEventLoopDelayMs ?? 1000;
+  const captchaTtlMs = options.captchaTtlMs ?? 10 * 60 * 1000;
 
   const server = Hapi.server({
     host: options.host,
@@ -195,12 +209,14 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     options: {
       password: options.sessionSecret ?? randomBytes(32).toString('base64url'),
       captcha: options.captcha ?? defaultCaptchaMaker,
-      speak: options.captchaAudio ?? ((answer: string) => renderCaptchaAudio(answer)),
+      speak: options.captchaAudio ?? defaultSpeaker(new SpeechPool(options.speechPool)),
+      audioPlays: options.audioPlayCounter ?? new MemoryWindowCounter(captchaTtlMs, now),
+      audioPerCaptcha: options.audioPerCaptcha ?? AUDIO_PLAYS_PER_CAPTCHA,
       store: options.captchaStore ?? new MemoryCaptchaStore(now),
       now,
       crossSite: options.crossSite ?? false,
       secureCookie: options.secureCookie ?? true,
-      captchaTtlMs: options.captchaTtlMs ?? 10 * 60 * 1000,
+      captchaTtlMs,
       sessionTtlMs: options.sessionTtlMs ?? 30 * 60 * 1000,
       captchaPerMinute: options.captchaPerMinute ?? 30,
       ...(cacheName ? { cache: cacheName } : {}),

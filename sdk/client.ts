@@ -1,9 +1,9 @@
 import * as requests from './requests.js';
-import type { CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
+import type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
 import { createTransport, type ImagekaOptions, type RequestOptions, type Transport } from './transport.js';
 import type { CaptchaResponse, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
 
-export type { CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
+export type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
 export type { ImagekaOptions, RequestOptions } from './transport.js';
 
 /**
@@ -37,8 +37,9 @@ export class Imageka {
   /**
    * The pending captcha spoken aloud, as a `Blob` of type `audio/wav`: play it in a browser with
    * `URL.createObjectURL(blob)`, or read its bytes anywhere with `await blob.arrayBuffer()`.
+   * `lang` picks the language; the result's `language` says which one was spoken.
    */
-  captchaAudio(options?: RequestOptions): Promise<Blob> {
+  captchaAudio(options?: CaptchaAudioOptions): Promise<CaptchaAudio> {
     return requests.captchaAudio(this.#transport, options);
   }
 

@@ -78,9 +78,12 @@ export class ValidationError extends APIError {
   override name: ErrorName = 'ValidationError';
 }
 
-export type CaptchaFailure = 'missing' | 'wrong' | 'expired';
+export type CaptchaFailure = 'missing' | 'wrong' | 'expired' | 'audio_limit';
 
-/** The captcha answer was missing, wrong or expired. It is spent either way: fetch a new one. */
+/**
+ * The captcha answer was missing, wrong or expired (it is spent either way), or the captcha was
+ * played as often as one can be (`audio_limit`): fetch a new one.
+ */
 export class CaptchaError extends APIError {
   override name: ErrorName = 'CaptchaError';
   declare readonly reason: CaptchaFailure;
@@ -188,6 +191,8 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
       return new CaptchaError('wrong', status, body, headers);
     case 'captcha_expired':
       return new CaptchaError('expired', status, body, headers);
+    case 'captcha_audio_limit':
+      return new CaptchaError('audio_limit', status, body, headers);
     case 'rate_limited':
     case 'concurrent_limit':
       return new RateLimitError(status, body, headers);

@@ -1,5 +1,5 @@
 export { Imageka } from './client.js';
-export type { CaptchaOptions, GenerateEvent, GenerateOptions, ImagekaOptions, RequestOptions } from './client.js';
+export type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions, ImagekaOptions, RequestOptions } from './client.js';
 export {
   AbortError,
   APIError,

@@ -40,12 +40,29 @@ export function captcha(transport: Transport, options: CaptchaOptions = {}): Pro
   return send(transport, call, options, (response) => readJson<CaptchaResponse>(response));
 }
 
+export interface CaptchaAudioOptions extends RequestOptions {
+  /**
+   * The language to speak the characters in, as a BCP 47 tag (`de`, `fr`, `pt-BR`, `de-CH`…).
+   * A language the server has no voice for is spoken in English: see `CaptchaAudio.language`.
+   * @default 'en'
+   */
+  lang?: string;
+}
+
+/** The spoken captcha: a `Blob` of type `audio/wav`. */
+export interface CaptchaAudio extends Blob {
+  /** The language it was spoken in (the `Content-Language` the API sent): English when `lang` had no voice. */
+  readonly language: string;
+}
+
 /** See `Imageka.captchaAudio`. */
-export function captchaAudio(transport: Transport, options: RequestOptions = {}): Promise<Blob> {
-  const call = callOf(transport, 'GET', '/api/v1/captcha/audio', 'audio/wav', options);
+export function captchaAudio(transport: Transport, options: CaptchaAudioOptions = {}): Promise<CaptchaAudio> {
+  const query = options.lang === undefined ? '' : `?lang=${encodeURIComponent(options.lang)}`;
+  const call = callOf(transport, 'GET', `/api/v1/captcha/audio${query}`, 'audio/wav', options);
   return send(transport, call, options, async (response) => {
     const bytes = await response.arrayBuffer();
-    return new Blob([bytes], { type: response.headers.get('content-type') ?? 'audio/wav' });
+    const blob = new Blob([bytes], { type: response.headers.get('content-type') ?? 'audio/wav' });
+    return Object.assign(blob, { language: response.headers.get('content-language') ?? 'en' });
   });
 }
 

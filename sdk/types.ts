@@ -19,6 +19,9 @@ export const PROMPT_MAX_LENGTH = 1000;
 export const NEGATIVE_PROMPT_MAX_LENGTH = 1000;
 /** Longest captcha answer the API reads; answers are far shorter, so this only bounds junk. */
 export const CAPTCHA_ANSWER_MAX_LENGTH = 32;
+
+/** Times one captcha can be played as audio (the server's default); one more is `captcha_audio_limit`. */
+export const AUDIO_PLAYS_PER_CAPTCHA = 5;
 /** Seeds are unsigned 32-bit integers below 2^32 - 1 (Stability's upper bound). */
 export const SEED_MAX = 4294967294;
 
@@ -122,6 +125,7 @@ export const ERROR_CODES = [
   'captcha_missing',
   'captcha_wrong',
   'captcha_expired',
+  'captcha_audio_limit',
   'rate_limited',
   'concurrent_limit',
   'prompt_rejected',
@@ -145,6 +149,7 @@ export const ERROR_STATUS = {
   captcha_missing: 400,
   captcha_wrong: 403,
   captcha_expired: 403,
+  captcha_audio_limit: 429,
   rate_limited: 429,
   concurrent_limit: 429,
   prompt_rejected: 422,

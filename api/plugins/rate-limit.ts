@@ -102,6 +102,7 @@ export const rateLimitPlugin: Plugin<RateLimitPluginOptions> = {
   },
 };
 
+/** The address key every per-client limit counts by. */
 export function clientKey(request: Request): string {
   return String(request.headers[CLIENT_HEADER]);
 }

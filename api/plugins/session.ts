@@ -7,19 +7,33 @@ import Joi from 'joi';
 import { SESSION_COOKIE, SESSION_HEADER, type CaptchaResponse } from '../../sdk/types.js';
 import { renderCaptchaImage } from '../captcha/image.js';
 import type { CaptchaMaker } from '../captcha/maker.js';
+import { SpeechBusyError } from '../captcha/speech-thread.js';
+import { LANGUAGE_TAG_PATTERN, spokenLanguageFor } from '../captcha/spoken-languages.js';
 import type { CaptchaRecord, CaptchaStore } from '../captcha/store.js';
 import { headerText } from '../client-address.js';
 import { apiError } from '../errors.js';
+import type { WindowCounter } from '../limits/window-counter.js';
+import { clientKey } from './rate-limit.js';
 
 const PLUGIN = 'imageka-session';
 /** Drawn at twice its size: sharp on high-density screens, still a small WebP. */
 const CAPTCHA_SCALE = 2;
 
+export interface SpeakContext {
+  language: string;
+  client: string;
+}
+
+
 export interface SessionPluginOptions {
   password: string;
   captcha: CaptchaMaker;
-  /** Speaks an answer as a WAV file. */
-  speak: (answer: string) => Promise<Buffer>;
+  /** Speaks an answer as a WAV file in a language of `SPOKEN_LANGUAGES`; `client` is whose share of the speech threads it takes. */
+  speak: (answer: string, context: SpeakContext) => Promise<Buffer>;
+  /** Counts the times each captcha is played (atomically, across instances when shared). */
+  audioPlays: WindowCounter;
+  /** Times one captcha may be played; one more answers `captcha_audio_limit`. */
+  audioPerCaptcha: number;
   store: CaptchaStore;
   now: () => number;
   /** `Secure; SameSite=None; Partitioned`, for pages on other sites that embed the widget. */
@@ -37,6 +51,8 @@ const optionsSchema = Joi.object<SessionPluginOptions>({
   password: Joi.string().min(32).required(),
   captcha: Joi.function().required(),
   speak: Joi.function().required(),
+  audioPlays: Joi.object().required(),
+  audioPerCaptcha: Joi.number().integer().min(1).required(),
   store: Joi.object().required(),
   now: Joi.function().required(),
   crossSite: Joi.boolean().required(),
@@ -156,11 +172,28 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/captcha/audio',
-      options: { ...limited, description: 'The pending captcha, spoken (audio/wav)' },
+      options: {
+        ...limited,
+        description: 'The pending captcha, spoken (audio/wav) in the language asked for, or English',
+        validate: {
+          // Other parameters are ignored, as before (a cache-buster must not break playback).
+          query: Joi.object({ lang: Joi.string().max(35).pattern(new RegExp(LANGUAGE_TAG_PATTERN)) }).unknown(true),
+          failAction: () => apiError(400, 'invalid_request', '`lang` must be a language tag such as `de` or `pt-BR`.'),
+        },
+      },
       async handler(request, h: ResponseToolkit) {
         const record = pending(await options.store.peek(request.yar.id), options.now());
-        const audio = await options.speak(record.answer);
-        return h.response(audio).type('audio/wav');
+        // Keyed by the captcha (its expiry time is set once, when it is issued), so a new one starts afresh.
+        const { count } = await options.audioPlays.hit(`${request.yar.id}:${record.expiresAt}`);
+        if (count > options.audioPerCaptcha) {
+          throw apiError(429, 'captcha_audio_limit', `This captcha was played ${options.audioPerCaptcha} times, as often as one can be. Load a new captcha to hear another.`);
+        }
+        const language = spokenLanguageFor(request.query.lang as string | undefined);
+        const audio = await options.speak(record.answer, { language, client: clientKey(request) }).catch((error: unknown) => {
+          throw error instanceof SpeechBusyError ? busy(error) : error;
+        });
+        // Says which language was spoken: English when the one asked for has no voice.
+        return h.response(audio).type('audio/wav').header('content-language', language);
       },
     });
 
@@ -174,6 +207,12 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     });
   },
 };
+
+function busy(error: SpeechBusyError) {
+  return error.reason === 'client'
+    ? apiError(429, 'rate_limited', 'Your earlier spoken captchas are still being made. Wait a moment, then try again.', { retryAfter: 1 })
+    : apiError(503, 'overloaded', 'The server is making as many spoken captchas as it can. Try again in a few seconds.', { retryAfter: 2 });
+}
 
 /** 256 random bits: yar's default UUID has only 122. */
 function newSessionId(): string {

@@ -20,7 +20,7 @@ export interface RedisDependenciesOptions extends RedisConnectionOptions {
   clientSlotLeaseMs?: number;
 }
 
-export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'isReady' | 'store'>> & {
+export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'audioPlayCounter' | 'isReady' | 'store'>> & {
   client: Redis;
   /** Closes the connection; call it after `server.stop()`. */
   close(): Promise<void>;
@@ -42,6 +42,8 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     generationCounter: new RedisWindowCounter(client, partition, windowMs),
     budgetCounter: new RedisBudgetCounter(client, partition),
     clientSlots: new RedisClientSlots(client, partition, options.clientSlotLeaseMs ?? 30_000),
+    // As long as the longest captcha lifetime (CAPTCHA_TTL_SECONDS ≤ 1 hour): a count never ends before its captcha.
+    audioPlayCounter: new RedisWindowCounter(client, partition, 60 * 60 * 1000, 'audio-plays'),
     isReady: () => redisIsReady(client),
     store: 'redis',
     client,

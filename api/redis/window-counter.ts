@@ -26,10 +26,11 @@ export class RedisWindowCounter implements WindowCounter {
   readonly #prefix: string;
   readonly #windowMs: number;
 
-  constructor(client: Redis, partition: string, windowMs: number) {
+  /** `name` keeps counters for different limits apart. */
+  constructor(client: Redis, partition: string, windowMs: number, name = 'generate') {
     if (!('imagekaWindowHit' in client)) client.defineCommand('imagekaWindowHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.#client = client as Redis & WithHit;
-    this.#prefix = `${partition}:generate:`;
+    this.#prefix = `${partition}:${name}:`;
     this.#windowMs = windowMs;
   }
 

@@ -26,6 +26,7 @@ const ERROR_HELP: Record<ErrorCode, string> = {
   captcha_missing: 'No captcha is pending in this session: fetch one first.',
   captcha_wrong: 'The answer was wrong. The captcha is spent: fetch a new one.',
   captcha_expired: 'The captcha is older than its time limit. Fetch a new one.',
+  captcha_audio_limit: 'This captcha was played as often as one can be. Fetch a new one to hear another.',
   rate_limited: 'Too many requests from this address. Wait for Retry-After seconds.',
   concurrent_limit: 'This address already has as many images being made as it may. Wait until one is ready.',
   prompt_rejected: 'The image service refused the prompt.',

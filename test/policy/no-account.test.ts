@@ -31,10 +31,14 @@ describe('Claim 1: no account exists; the only inputs are the prompt, its option
   it('accepts a request body on one route only: POST /api/v1/generate', () => {
     const withBody = server.table().filter((route) => !['get', 'head', 'options'].includes(route.method));
     expect(withBody.map((route) => `${route.method} ${route.path}`)).toEqual(['post /api/v1/generate']);
-    // No route reads query parameters, headers or cookies as declared input.
+    // No route reads headers or cookies as declared input; the only query parameter is the
+    // spoken captcha's language (`lang`), which says nothing about who is asking.
     for (const route of server.table()) {
       const validate = route.settings.validate ?? {};
-      expect([validate.query, validate.headers, validate.state], route.path).toEqual([null, null, null]);
+      expect([validate.headers, validate.state], route.path).toEqual([null, null]);
+      const query = validate.query as { describe(): { keys?: Record<string, unknown> } } | null;
+      const keys = query ? Object.keys(query.describe().keys ?? {}) : [];
+      expect(keys, route.path).toEqual(route.path === '/api/v1/captcha/audio' ? ['lang'] : []);
     }
   });
 

@@ -32,6 +32,7 @@ const CLASS_OF: Record<ErrorCode, string> = {
   captcha_missing: 'CaptchaError',
   captcha_wrong: 'CaptchaError',
   captcha_expired: 'CaptchaError',
+  captcha_audio_limit: 'CaptchaError',
   rate_limited: 'RateLimitError',
   concurrent_limit: 'RateLimitError',
   prompt_rejected: 'PromptRejectedError',
@@ -61,10 +62,10 @@ describe('errorFromBody', () => {
   });
 
   it('gives CaptchaError the reason', () => {
-    const reasons = (['captcha_missing', 'captcha_wrong', 'captcha_expired'] as const).map(
+    const reasons = (['captcha_missing', 'captcha_wrong', 'captcha_expired', 'captcha_audio_limit'] as const).map(
       (code) => (errorFromBody(400, bodyFor(code), new Headers()) as InstanceType<typeof CaptchaError>).reason,
     );
-    expect(reasons).toEqual(['missing', 'wrong', 'expired']);
+    expect(reasons).toEqual(['missing', 'wrong', 'expired', 'audio_limit']);
   });
 
   it('reads retryAfter from the body first, then a Retry-After header in seconds or as a date', () => {

@@ -142,5 +142,6 @@ describe('problems from SDK errors', () => {
   it("shows the API's own words for a request it refused, and audio problems as audio problems", () => {
     expect(problemOf(new ValidationError(400, body('invalid_request', 400), none), 'generate')).toEqual({ kind: 'invalid', stage: 'generate', code: 'invalid_request', detail: 'the API says invalid_request' });
     expect(problemOf(new CaptchaError('missing', 400, body('captcha_missing', 400), none), 'audio')).toMatchObject({ kind: 'audio', code: 'captcha_missing' });
+    expect(problemOf(new CaptchaError('audio_limit', 429, body('captcha_audio_limit', 429), none), 'audio')).toMatchObject({ kind: 'audio', code: 'captcha_audio_limit' });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderCaptchaAudio } from '../../../api/captcha/audio.js';
+import { renderCaptchaAudio, renderCaptchaTracks } from '../../../api/captcha/audio.js';
 import { CAPTCHA_ALPHABET, defaultCaptchaMaker } from '../../../api/captcha/maker.js';
+import { SPOKEN_LANGUAGES, spokenLanguageFor } from '../../../api/captcha/spoken-languages.js';
 import { seededRandom } from '../../../api/lib/seeded-random.js';
 
 interface Wav {
@@ -48,12 +49,12 @@ describe('renderCaptchaAudio', () => {
   it('lasts a plausible time for the number of characters', async () => {
     // Seeded, so the random pauses cannot push a run past a bound by chance.
     for (const [seed, text] of [[1, 'ac3'], [2, 'wxy6'], [3, defaultCaptchaMaker().text.toLowerCase()]] as const) {
-      const { sampleRate, samples } = parseWav(await renderCaptchaAudio(text, seededRandom(seed)));
+      const { sampleRate, samples } = parseWav(await renderCaptchaAudio(text, { random: seededRandom(seed) }));
       const perCharacter = samples.length / sampleRate / text.length;
       expect(perCharacter).toBeGreaterThan(0.4);
       expect(perCharacter).toBeLessThan(2.5);
     }
-  });
+  }, 60_000);
 
   it('is speech over a quieter background, not silence and not just noise', async () => {
     const { sampleRate, samples } = parseWav(await renderCaptchaAudio('mn9'));
@@ -68,6 +69,51 @@ describe('renderCaptchaAudio', () => {
     expect(loud / quiet).toBeGreaterThan(3);
   });
 
+  it('keeps the letters clearly louder than the babble and noise under them (at least 10 dB while speaking)', async () => {
+    for (const [seed, language] of [[1, 'en'], [2, 'en'], [3, 'de'], [4, 'fr']] as const) {
+      const { sampleRate, speech, background } = await renderCaptchaTracks('mn9px', { random: seededRandom(seed), language });
+      expect(background.length).toBe(speech.length);
+      const window = Math.round(sampleRate * 0.02);
+      const frames: Array<{ speech: number; background: number }> = [];
+      for (let at = 0; at + window <= speech.length; at += window) {
+        let s = 0;
+        let b = 0;
+        for (let i = at; i < at + window; i += 1) {
+          s += speech[i]! ** 2;
+          b += background[i]! ** 2;
+        }
+        frames.push({ speech: s, background: b });
+      }
+      const loudest = Math.max(...frames.map((frame) => frame.speech));
+      const speaking = frames.filter((frame) => frame.speech > loudest / 1000);
+      const ratio = speaking.reduce((sum, frame) => sum + frame.speech, 0) / speaking.reduce((sum, frame) => sum + frame.background, 0);
+      expect(10 * Math.log10(ratio)).toBeGreaterThan(10);
+      // …and the background is not silence between the characters either.
+      expect(frames.every((frame) => frame.background > 0)).toBe(true);
+    }
+  }, 60_000);
+
+  it('speaks each language with its own words and voice', async () => {
+    const english = await renderCaptchaAudio('pt6', { random: seededRandom(5) });
+    const german = await renderCaptchaAudio('pt6', { random: seededRandom(5), language: 'de' });
+    const french = await renderCaptchaAudio('pt6', { random: seededRandom(5), language: 'fr' });
+    expect(english.equals(german)).toBe(false);
+    expect(german.equals(french)).toBe(false);
+    expect(german.equals(await renderCaptchaAudio('pt6', { random: seededRandom(5), language: 'de' }))).toBe(true);
+    await expect(renderCaptchaAudio('pt6', { language: 'ja' })).rejects.toThrow(/unsupported language/);
+  }, 60_000);
+
+  it('has a spelling word for every letter in every language, and picks languages by tag', () => {
+    for (const language of Object.values(SPOKEN_LANGUAGES)) {
+      expect(language.words).toHaveLength(26);
+      for (const words of language.words) expect(words.every((word) => word.length > 1)).toBe(true);
+      for (const phrase of language.letterPhrases) expect(phrase).toMatch(/\{letter\}.*\{word\}/);
+      for (const phrase of language.digitPhrases) expect(phrase).toContain('{digit}');
+    }
+    expect(Object.keys(SPOKEN_LANGUAGES).sort()).toEqual(['de', 'en', 'es', 'fr', 'it', 'nl', 'pl', 'pt-BR', 'tr']);
+    expect(['de-CH', 'FR', 'pt', 'pt-PT', 'ja', 'ar', 'he', undefined, 'xx'].map(spokenLanguageFor)).toEqual(['de', 'fr', 'pt-BR', 'pt-BR', 'en', 'en', 'en', 'en', 'en']);
+  });
+
   it('sounds different on each render of the same text', async () => {
     const first = await renderCaptchaAudio('wxy');
     const second = await renderCaptchaAudio('wxy');
@@ -75,9 +121,9 @@ describe('renderCaptchaAudio', () => {
   });
 
   it('is deterministic when the random source is injected, whatever the case of the text', async () => {
-    const first = await renderCaptchaAudio('pt6', seededRandom(5));
-    const second = await renderCaptchaAudio('PT6', seededRandom(5));
-    const other = await renderCaptchaAudio('pt6', seededRandom(6));
+    const first = await renderCaptchaAudio('pt6', { random: seededRandom(5) });
+    const second = await renderCaptchaAudio('PT6', { random: seededRandom(5) });
+    const other = await renderCaptchaAudio('pt6', { random: seededRandom(6) });
     expect(first.equals(second)).toBe(true);
     expect(first.equals(other)).toBe(false);
   });
@@ -108,5 +154,5 @@ describe('renderCaptchaAudio', () => {
       const { samples } = parseWav(await renderCaptchaAudio('henry'));
       expect(rms(samples)).toBeGreaterThan(0.03);
     }
-  });
+   }, 120_000);
 });
