@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import Joi from 'joi';
 import { MAX_RETENTION_DAYS } from './plugins/access-log.js';
-import type { CreateServerOptions } from './server.js';
+import { DEFAULT_POW_MAX_COST, DEFAULT_POW_MIN_COST, type CreateServerOptions } from './server.js';
 
 /**
  * Every environment variable the server reads (providers read their own, see providers/index.ts).
@@ -39,6 +39,15 @@ export const environmentSchema = Joi.object({
     .default('*')
     .label('CORS_ORIGINS')
     .messages({ 'string.pattern.base': 'CORS_ORIGINS must be * or a comma-separated list of origins like https://example.com' }),
+  // Expected PBKDF2 iterations per captcha; the difficulty moves between the two with the load.
+  POW_MIN_COST: Joi.number().integer().min(1000).max(1_000_000_000).default(DEFAULT_POW_MIN_COST).label('POW_MIN_COST'),
+  POW_MAX_COST: Joi.number()
+    .integer()
+    .max(1_000_000_000)
+    .min(Joi.ref('POW_MIN_COST'))
+    .default((parent: { POW_MIN_COST: number }) => Math.max(DEFAULT_POW_MAX_COST, parent.POW_MIN_COST))
+    .label('POW_MAX_COST')
+    .messages({ 'number.min': 'POW_MAX_COST must be at least POW_MIN_COST' }),
   MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', 4),
   MAX_QUEUED: count('MAX_QUEUED', 16, 0),
   GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', 330, 3600),
@@ -78,6 +87,8 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     trustedProxies: value.TRUSTED_PROXIES,
     // Browsers send Origin without a trailing slash, and hapi compares the strings exactly.
     corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim().replace(/\/+$/, '')),
+    powMinCost: value.POW_MIN_COST,
+    powMaxCost: value.POW_MAX_COST,
     maxInFlight: value.MAX_IN_FLIGHT,
     maxQueued: value.MAX_QUEUED,
     generationTimeoutMs: value.GENERATION_TIMEOUT_SECONDS * 1000,

@@ -4,6 +4,7 @@ import {
   ERROR_STATUS,
   IMAGE_SIZES,
   NEGATIVE_PROMPT_MAX_LENGTH,
+  POW_ALGORITHM,
   PROMPT_MAX_LENGTH,
   SEED_MAX,
   SESSION_COOKIE,
@@ -15,6 +16,8 @@ import {
   type GenerateRequest,
   type GenerateResponse,
   type HealthResponse,
+  type PowChallenge,
+  type PowSolution,
   type ProviderInfo,
 } from '../sdk/types.js';
 
@@ -122,6 +125,17 @@ const sizePairs: JsonSchema[] = SIZES.map(({ width, height }) => ({
 const dimension = (axis: 'width' | 'height'): JsonSchema => ({ type: 'integer', enum: unique(SIZES.map((size) => size[axis])) });
 const dataUrl = (types: string): JsonSchema => ({ type: 'string', pattern: `^data:image/(${types});base64,[A-Za-z0-9+/]+=*$` });
 
+const base64url = (bytes: number): JsonSchema => ({ type: 'string', minLength: Math.ceil((bytes * 4) / 3), maxLength: Math.ceil((bytes * 4) / 3), pattern: '^[A-Za-z0-9_-]+$' });
+const powChallengeShape = {
+  algorithm: { type: 'string', const: POW_ALGORITHM },
+  salt: { ...base64url(16), description: 'PBKDF2 password (its UTF-8 bytes).' },
+  iterations: { type: 'integer', minimum: 1, description: 'PBKDF2 iterations per attempt.' },
+  maxNumber: { type: 'integer', minimum: 0, description: 'The number searched for is one of 0…maxNumber; PBKDF2 salt is its decimal text.' },
+  key: { ...base64url(32), description: 'The 32-byte PBKDF2-HMAC-SHA-256 output of the number searched for.' },
+  expiresAt: { type: 'string', format: 'date-time', description: "The captcha's expiry." },
+  signature: { ...base64url(32), description: "The server's HMAC; binds the challenge to the session and the captcha." },
+} satisfies Record<keyof PowChallenge, JsonSchema>;
+
 const healthStatuses: readonly HealthResponse['status'][] = ['ok', 'unavailable'];
 const stores: readonly HealthResponse['store'][] = ['memory', 'redis'];
 const mimeTypes: readonly GenerateResponse['mimeType'][] = ['image/webp', 'image/png'];
@@ -133,7 +147,10 @@ const schemas = {
     height: { type: 'integer', minimum: 1 },
     expiresAt: { type: 'string', format: 'date-time', description: 'After this time the answer is refused with `captcha_expired`.' },
     audio: { type: 'string', description: 'Path of the same captcha spoken (`audio/wav`).' },
+    pow: { $ref: '#/components/schemas/PowChallenge', description: 'The proof of work to solve before `POST /api/v1/generate`.' },
   }),
+  PowChallenge: object<PowChallenge>(powChallengeShape),
+  PowSolution: object<PowSolution>({ ...powChallengeShape, number: { type: 'integer', minimum: 0, description: 'The number found: 0 to `maxNumber`.' } }),
   GenerateRequest: {
     ...object<GenerateRequest>({
       prompt: { type: 'string', minLength: 1, maxLength: PROMPT_MAX_LENGTH, description: 'Trimmed; no control characters.' },
@@ -142,7 +159,10 @@ const schemas = {
       height: optional(dimension('height')),
       seed: optional({ type: 'integer', minimum: 0, maximum: SEED_MAX, description: 'Random when omitted.' }),
       negativePrompt: optional({ type: 'string', maxLength: NEGATIVE_PROMPT_MAX_LENGTH }),
+      pow: optional({ $ref: '#/components/schemas/PowSolution', description: 'The captcha\'s solved proof of work. Spent by this request.' }),
     }),
+    // Optional in the SDK's type, which fills it in; the API refuses a body without it (`pow_missing`).
+    required: ['prompt', 'captcha', 'pow'],
     anyOf: [{ not: { anyOf: [{ required: ['width'] }, { required: ['height'] }] } }, ...sizePairs],
   },
   GenerateResponse: {
@@ -295,6 +315,8 @@ export const openApiDocument: OpenApiDocument = {
             'captcha_missing',
             'captcha_wrong',
             'captcha_expired',
+            'pow_missing',
+            'pow_invalid',
             'payload_too_large',
             'unsupported_media_type',
             'prompt_rejected',

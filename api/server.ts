@@ -9,6 +9,8 @@ import { accessLogPlugin } from './plugins/access-log.js';
 import { generatePlugin } from './plugins/generate.js';
 import { healthPlugin } from './plugins/health.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { powPlugin } from './plugins/pow.js';
+import { MemoryRecentGenerations, MemorySpentProofs, type RecentGenerations, type SpentProofs } from './pow/ledger.js';
 import { httpPolicyPlugin } from './plugins/http-policy.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { sessionPlugin } from './plugins/session.js';
@@ -36,6 +38,16 @@ export interface CreateServerOptions {
   captchaStore?: CaptchaStore;
   /** @default in-memory counter over `generateWindowMs` */
   generationCounter?: WindowCounter;
+  /** Proof-of-work challenges already used. @default in-memory (one process) */
+  spentProofs?: SpentProofs;
+  /** Generations started recently, for the proof of work's difficulty. @default in-memory (this process's) */
+  recentGenerations?: RecentGenerations;
+  /** Expected PBKDF2-SHA-256 iterations a captcha's proof of work costs at rest. @default 500 000 */
+  powMinCost?: number;
+  /** The same at full load (queue full, or recent generations at `powFullRatePerHour`). @default 10 000 000 */
+  powMaxCost?: number;
+  /** Generations per hour, whole deployment, that make the proof of work hardest. @default unset: only the queue raises it */
+  powFullRatePerHour?: number;
   /** Shown by /api/v1/health. @default 'memory' */
   store?: 'memory' | 'redis';
   /** Readiness of shared dependencies. @default always ready */
@@ -80,6 +92,9 @@ export interface CreateServerOptions {
   site?: StaticSiteOptions | false;
 }
 
+export const DEFAULT_POW_MIN_COST = 500_000;
+export const DEFAULT_POW_MAX_COST = 10_000_000;
+
 const EXPOSED_HEADERS = [
   'Retry-After',
   'X-Request-Id',
@@ -96,6 +111,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   const generateWindowMs = options.generateWindowMs ?? 60 * 60 * 1000;
   const trustedProxies = options.trustedProxies ?? 0;
   const maxEventLoopDelay = options.maxEventLoopDelayMs ?? 1000;
+  const sessionSecret = options.sessionSecret ?? randomBytes(32).toString('base64url');
 
   const server = Hapi.server({
     host: options.host,
@@ -141,9 +157,21 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     },
   });
   await server.register({
+    plugin: powPlugin,
+    options: {
+      sessionSecret,
+      minCost: options.powMinCost ?? DEFAULT_POW_MIN_COST,
+      maxCost: options.powMaxCost ?? Math.max(DEFAULT_POW_MAX_COST, options.powMinCost ?? 0),
+      ...(options.powFullRatePerHour ? { fullRatePerHour: options.powFullRatePerHour } : {}),
+      spent: options.spentProofs ?? new MemorySpentProofs(now),
+      recent: options.recentGenerations ?? new MemoryRecentGenerations(now),
+      now,
+    },
+  });
+  await server.register({
     plugin: sessionPlugin,
     options: {
-      password: options.sessionSecret ?? randomBytes(32).toString('base64url'),
+      password: sessionSecret,
       captcha: options.captcha ?? defaultCaptchaMaker,
       speak: options.captchaAudio ?? ((answer: string) => renderCaptchaAudio(answer)),
       store: options.captchaStore ?? new MemoryCaptchaStore(now),

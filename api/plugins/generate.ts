@@ -44,6 +44,18 @@ const optionsSchema = Joi.object<GeneratePluginOptions>({
   maxBodyBytes: Joi.number().integer().min(1024).required(),
 });
 
+/** How many generations this instance holds (running and queued) and can hold. */
+export interface QueueReading {
+  busy: number;
+  capacity: number;
+}
+
+declare module '@hapi/hapi' {
+  interface PluginProperties {
+    [PLUGIN]: { queue(): QueueReading };
+  }
+}
+
 /** `POST /api/v1/generate`: JSON by default, or a Server-Sent Events stream with progress. */
 export const generatePlugin: Plugin<GeneratePluginOptions> = {
   name: PLUGIN,
@@ -52,6 +64,8 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
     const gate = new GenerationGate(options.maxInFlight, options.maxQueued);
     const { provider } = options;
+    // How full this instance is: the proof of work grows harder as it fills.
+    server.expose('queue', (): QueueReading => ({ busy: gate.inFlight + gate.queued, capacity: options.maxInFlight + options.maxQueued }));
 
     const produce = async (body: GenerateRequest, disconnected: AbortSignal, onProgress: (percent: number) => void): Promise<GenerateResponse> => {
       const { width, height } = body.width && body.height ? { width: body.width, height: body.height } : IMAGE_SIZES[DEFAULT_ASPECT_RATIO];
@@ -82,7 +96,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       const slot = gate.enter();
       if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
       try {
-        await server.plugins['imageka-session'].consume(request, body.captcha);
+        await server.plugins['imageka-session'].consume(request, body.captcha, body.pow!);
       } catch (error) {
         slot.release();
         throw error;
@@ -123,9 +137,10 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
           payload: generateRequestSchema,
           failAction: (_request, _h, error) => {
             const { field, missing, message } = describeValidationError(error as Joi.ValidationError | undefined);
-            // Only an absent answer is "missing"; a malformed one is an invalid request like any other field.
-            const missingCaptcha = field === 'captcha' && missing;
-            return apiError(400, missingCaptcha ? 'captcha_missing' : 'invalid_request', missingCaptcha ? 'Send the captcha answer with the prompt.' : message);
+            // Only an absent answer or proof is "missing"; a malformed one is an invalid request like any other field.
+            if (missing && field === 'captcha') return apiError(400, 'captcha_missing', 'Send the captcha answer with the prompt.');
+            if (missing && field === 'pow') return apiError(400, 'pow_missing', "Send the captcha's solved proof of work as \"pow\" (the SDK does it for you).");
+            return apiError(400, 'invalid_request', message);
           },
         },
         handler,

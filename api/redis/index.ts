@@ -3,6 +3,7 @@ import { MAX_LIMIT_WINDOW_MS } from '../plugins/rate-limit.js';
 import type { CreateServerOptions } from '../server.js';
 import { FailFastRedisCache } from './cache-engine.js';
 import { RedisCaptchaStore } from './captcha-store.js';
+import { RedisRecentGenerations, RedisSpentProofs } from './proofs.js';
 import { closeRedis, connectRedis, redisIsReady, type RedisConnectionOptions } from './connection.js';
 import { RedisWindowCounter } from './window-counter.js';
 
@@ -13,7 +14,7 @@ export interface RedisDependenciesOptions extends RedisConnectionOptions {
   partition?: string;
 }
 
-export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'isReady' | 'store'>> & {
+export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'spentProofs' | 'recentGenerations' | 'isReady' | 'store'>> & {
   client: Redis;
   /** Closes the connection; call it after `server.stop()`. */
   close(): Promise<void>;
@@ -33,6 +34,8 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     cache: { name: 'redis', engine: new FailFastRedisCache(client, partition) },
     captchaStore: new RedisCaptchaStore(client, partition),
     generationCounter: new RedisWindowCounter(client, partition, windowMs),
+    spentProofs: new RedisSpentProofs(client, partition),
+    recentGenerations: new RedisRecentGenerations(client, partition),
     isReady: () => redisIsReady(client),
     store: 'redis',
     client,

@@ -26,6 +26,8 @@ const ERROR_HELP: Record<ErrorCode, string> = {
   captcha_missing: 'No captcha is pending in this session: fetch one first.',
   captcha_wrong: 'The answer was wrong. The captcha is spent: fetch a new one.',
   captcha_expired: 'The captcha is older than its time limit. Fetch a new one.',
+  pow_missing: 'The body has no solved proof of work (pow). The SDK adds it; with raw HTTP use solvePow.',
+  pow_invalid: 'The proof of work is not this captcha\'s, expired, already used or unsolved. Fetch a new captcha.',
   rate_limited: 'Too many requests from this address. Wait for Retry-After seconds.',
   prompt_rejected: 'The image service refused the prompt.',
   provider_busy: 'The image service is busy. Retry after Retry-After seconds.',
