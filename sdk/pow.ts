@@ -8,8 +8,9 @@ export interface SolvePowOptions {
   signal?: AbortSignal;
   /**
    * Attempts run side by side (Web Crypto works off the main thread, so several cores can
-   * share the search). Without Web Crypto the search runs one attempt at a time.
-   * @default navigator.hardwareConcurrency, at most 4 (2 where unknown)
+   * share the search; more lanes than cores only queue). Without Web Crypto the search runs
+   * one attempt at a time.
+   * @default 4
    */
   concurrency?: number;
 }
@@ -28,7 +29,7 @@ export async function solvePow(challenge: PowChallenge, options: SolvePowOptions
   const target = fromBase64url(challenge.key);
   const subtle = globalThis.crypto?.subtle;
   const derive = subtle ? await nativeDerive(subtle, challenge) : scriptDerive(challenge);
-  const lanes = subtle ? Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency())) : 1;
+  const lanes = subtle ? Math.max(1, options.concurrency ?? 4) : 1;
   let next = 0;
   let found: number | undefined;
   const search = async () => {
@@ -88,18 +89,13 @@ function scriptDerive(challenge: PowChallenge): Derive {
   return (number) => pbkdf2Sha256(password, utf8(String(number)), challenge.iterations);
 }
 
-function defaultConcurrency(): number {
-  const cores = globalThis.navigator?.hardwareConcurrency;
-  return typeof cores === 'number' && cores > 0 ? Math.min(4, cores) : 2;
-}
-
+/** `work`, or AbortError as soon as `signal` aborts (the work itself goes on for a later take). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError({ cause: signal.reason }));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const stop = () => reject(new AbortError({ cause: signal?.reason }));
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal?.removeEventListener('abort', stop));
   });
 }
 

@@ -77,7 +77,7 @@ export function describeValidationError(error: Joi.ValidationError | undefined):
 }
 
 function messageFor(detail: Joi.ValidationErrorItem | undefined, field: string | undefined): string {
-  if (detail?.type === 'object.unknown') {
+  if (detail?.type === 'object.unknown' && detail.path.length === 1) {
     return `Unknown field. Allowed fields: ${Object.keys(FIELD_MESSAGES).join(', ')}.`;
   }
   if (detail?.type === 'size.unknown' || detail?.type === 'object.and') return FIELD_MESSAGES.width!;
