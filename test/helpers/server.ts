@@ -63,9 +63,13 @@ export function solved(response: ServerInjectResponse): Promise<PowSolution> {
  * latest captcha (from `issueCaptcha`), unless the payload says what `pow` to send.
  */
 export async function generate(server: Server, cookie: string, payload: object, headers: Record<string, string> = {}) {
+  return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload: await withPow(cookie, payload) });
+}
+
+/** `payload` with the solved proof of work of the latest captcha `issueCaptcha` got for `cookie`, unless it has a `pow`. */
+export async function withPow<T extends object>(cookie: string, payload: T): Promise<T> {
   const challenge = challenges.get(cookie);
-  const body = 'pow' in payload || !challenge ? payload : { ...payload, pow: await solvePow(challenge) };
-  return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload: body });
+  return 'pow' in payload || !challenge ? payload : { ...payload, pow: await solvePow(challenge) };
 }
 
 /** A provider under the test's control. */
