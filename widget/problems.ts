@@ -3,6 +3,7 @@ import {
   isCaptchaError,
   isConnectionError,
   isOverloadedError,
+  isProofOfWorkError,
   isPromptRejectedError,
   isProviderError,
   isRateLimitError,
@@ -39,6 +40,9 @@ export function problemOf(error: unknown, stage: Stage, now = Date.now()): Probl
 function kindOf(error: unknown, stage: Stage): ProblemKind {
   if (stage === 'audio') return 'audio';
   if (isCaptchaError(error)) return error.reason === 'wrong' ? 'captcha-wrong' : 'captcha-expired';
+  if (isProofOfWorkError(error)) return 'pow';
+  // The proof of work needs Web Crypto, which browsers give only to https (and localhost) pages.
+  if (!globalThis.crypto?.subtle) return 'insecure';
   if (isRateLimitError(error)) return 'rate-limited';
   if (isOverloadedError(error) || (isProviderError(error) && error.code === 'provider_busy')) return 'busy';
   if (isPromptRejectedError(error)) return 'rejected';
@@ -51,6 +55,6 @@ function kindOf(error: unknown, stage: Stage): ProblemKind {
 
 /** The control the visitor should land on after this problem. */
 export function focusTarget(problem: Problem): 'answer' | 'prompt' | 'generate' {
-  if (problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired') return 'answer';
+  if (problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired' || problem.kind === 'pow') return 'answer';
   return problem.kind === 'rejected' ? 'prompt' : 'generate';
 }

@@ -50,7 +50,8 @@ export const generateRequestSchema = Joi.object<GenerateRequest>({
   height: Joi.number().integer().strict(),
   seed: Joi.number().integer().strict().min(0).max(SEED_MAX),
   negativePrompt: text(NEGATIVE_PROMPT_MAX_LENGTH, false),
-  pow: powSchema.required(),
+  // Optional here so that a body without it meets the session first: no captcha pending says more.
+  pow: powSchema,
 })
   .and('width', 'height')
   .custom((value: GenerateRequest, helpers) => {

@@ -96,7 +96,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       const slot = gate.enter();
       if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
       try {
-        await server.plugins['imageka-session'].consume(request, body.captcha, body.pow!);
+        await server.plugins['imageka-session'].consume(request, body.captcha, body.pow);
       } catch (error) {
         slot.release();
         throw error;
@@ -137,9 +137,8 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
           payload: generateRequestSchema,
           failAction: (_request, _h, error) => {
             const { field, missing, message } = describeValidationError(error as Joi.ValidationError | undefined);
-            // Only an absent answer or proof is "missing"; a malformed one is an invalid request like any other field.
+            // Only an absent answer is "missing"; a malformed one is an invalid request like any other field.
             if (missing && field === 'captcha') return apiError(400, 'captcha_missing', 'Send the captcha answer with the prompt.');
-            if (missing && field === 'pow') return apiError(400, 'pow_missing', "Send the captcha's solved proof of work as \"pow\" (the SDK does it for you).");
             return apiError(400, 'invalid_request', message);
           },
         },

@@ -49,7 +49,7 @@ export interface CaptchaGate {
    * Checks the proof of work first (a bad one leaves the captcha pending), then spends the
    * pending answer (right or wrong); throws the matching Boom unless both were right.
    */
-  consume(request: Request, given: string, pow: PowSolution): Promise<void>;
+  consume(request: Request, given: string, pow: PowSolution | undefined): Promise<void>;
 }
 
 declare module '@hapi/hapi' {
@@ -156,10 +156,11 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       },
     });
 
-    server.expose('consume', async (request: Request, given: string, pow: PowSolution) => {
+    server.expose('consume', async (request: Request, given: string, pow: PowSolution | undefined) => {
       // Read, not taken: a missing or bad proof of work leaves the captcha for a corrected request.
       const waiting = await options.store.peek(request.yar.id);
       if (!waiting) throw noCaptcha();
+      if (!pow) throw apiError(400, 'pow_missing', 'Send the captcha\'s solved proof of work as "pow" (the SDK does it for you).');
       await server.plugins['imageka-pow'].verify({ sessionId: request.yar.id, answer: waiting.answer, captchaExpiresAt: waiting.expiresAt }, pow);
       // Cleared in the session too; touched only when present so no cookie is set on a request without one.
       if (request.yar.get('pending') !== null) request.yar.clear('pending');

@@ -32,6 +32,8 @@ const CLASS_OF: Record<ErrorCode, string> = {
   captcha_missing: 'CaptchaError',
   captcha_wrong: 'CaptchaError',
   captcha_expired: 'CaptchaError',
+  pow_missing: 'ProofOfWorkError',
+  pow_invalid: 'ProofOfWorkError',
   rate_limited: 'RateLimitError',
   prompt_rejected: 'PromptRejectedError',
   provider_busy: 'ProviderError',

@@ -22,7 +22,9 @@ const EXPORTS = [
   'Imageka',
   'NEGATIVE_PROMPT_MAX_LENGTH',
   'OverloadedError',
+  'POW_ALGORITHM',
   'PROMPT_MAX_LENGTH',
+  'ProofOfWorkError',
   'PromptRejectedError',
   'ProviderError',
   'RateLimitError',
@@ -35,11 +37,13 @@ const EXPORTS = [
   'isConnectionError',
   'isImagekaError',
   'isOverloadedError',
+  'isProofOfWorkError',
   'isPromptRejectedError',
   'isProviderError',
   'isRateLimitError',
   'isTimeoutError',
   'isValidationError',
+  'solvePow',
 ].sort();
 
 /** Runs Node in the repository, where `imageka/sdk` resolves through package.json `exports`. */
