@@ -26,8 +26,8 @@ describe('the proof of work of a captcha', () => {
       algorithm: 'PBKDF2-SHA-256',
       salt: expect.stringMatching(/^[\w-]{22}$/),
       iterations: MAX_ITERATIONS_PER_ATTEMPT,
-      // 4 attempts on average: numbers 0…6.
-      maxNumber: 6,
+      // 8 attempts of 5000 iterations on average: numbers 0…14.
+      maxNumber: 14,
       key: expect.stringMatching(/^[\w-]{43}$/),
       expiresAt: (response.result as CaptchaResponse).expiresAt,
       signature: expect.stringMatching(/^[\w-]{43}$/),
@@ -148,7 +148,7 @@ describe('the proof of work of a captcha', () => {
 });
 
 describe('difficulty that follows load', () => {
-  const range = { powMinCost: 10_000, powMaxCost: 160_000 };
+  const range = { powMinCost: 5_000, powMaxCost: 80_000 };
   const attemptsOf = (response: { result: unknown }) => (challengeOf(response).maxNumber + 2) / 2;
 
   it("rises as this instance's generation queue fills, for everyone, and falls back when it drains", async () => {
@@ -186,18 +186,18 @@ describe('difficulty that follows load', () => {
     // Full load at 60 generations an hour = 10 in the last 10 minutes.
     const server = await testServer({ ...range, now: clock, powFullRatePerHour: 60 });
     const difficulty = () => server.plugins['imageka-pow'].difficulty();
-    expect(await difficulty()).toMatchObject({ load: 0, cost: 10_000 });
+    expect(await difficulty()).toMatchObject({ load: 0, cost: 5_000 });
     for (let i = 0; i < 5; i += 1) {
       const { cookie } = await issueCaptcha(server);
       expect((await generate(server, cookie, { prompt: 'a fox', captcha: ANSWER })).statusCode).toBe(200);
     }
-    expect(await difficulty()).toMatchObject({ load: 0.5, cost: 40_000 });
+    expect(await difficulty()).toMatchObject({ load: 0.5, cost: 20_000 });
     // A refused attempt does not count as a generation.
     const { cookie } = await issueCaptcha(server);
     await generate(server, cookie, { prompt: 'a fox', captcha: 'WRONG' });
     expect((await difficulty()).load).toBe(0.5);
     clock.advance(10 * 60_000);
-    expect(await difficulty()).toMatchObject({ load: 0, cost: 10_000 });
+    expect(await difficulty()).toMatchObject({ load: 0, cost: 5_000 });
   });
 });
 
