@@ -45,9 +45,9 @@ export const environmentSchema = Joi.object({
     .integer()
     .max(1_000_000_000)
     .min(Joi.ref('POW_MIN_COST'))
-    .default((parent: { POW_MIN_COST: number }) => Math.max(DEFAULT_POW_MAX_COST, parent.POW_MIN_COST))
+    .default(DEFAULT_POW_MAX_COST)
     .label('POW_MAX_COST')
-    .messages({ 'number.min': 'POW_MAX_COST must be at least POW_MIN_COST' }),
+    .messages({ 'number.min': 'POW_MAX_COST must be at least POW_MIN_COST (set both when raising the minimum past 10000000)' }),
   MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', 4),
   MAX_QUEUED: count('MAX_QUEUED', 16, 0),
   GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', 330, 3600),
