@@ -55,8 +55,8 @@ const en = {
   problems: {
     'captcha-wrong': 'That captcha answer was not right. Here is a new one: try again.',
     'captcha-expired': 'The captcha expired. Here is a new one: try again.',
-    pow: 'The check your browser runs with the captcha did not go through (it expired or was already used). Here is a new captcha: try again.',
-    insecure: 'This page is not served over https, so your browser cannot run the check that comes with the captcha. Open the page over https.',
+    pow: 'The captcha check expired or was used. Here is a new captcha: try again.',
+    insecure: 'The captcha check needs this page over https.',
     'rate-limited': 'You have made many images in a short time.',
     busy: 'The image service is busy right now.',
     rejected: 'The image service declined this prompt. Try describing it differently.',

@@ -33,7 +33,7 @@ describe('every error keeps the prompt and says what to do', () => {
     now.advance(11 * 60 * 1000);
     await fillAndGenerate(mounted, 'late');
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(['The check your browser runs with the captcha did not go through (it expired or was already used). Here is a new captcha: try again.']);
+    expect(alerts(mounted)).toEqual(['The captcha check expired or was used. Here is a new captcha: try again.']);
     expect(lastError(mounted)).toMatchObject({ code: 'pow_invalid' });
     await captchaShown(mounted);
     expect(api.count('/api/v1/captcha')).toBe(2);
