@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import Joi from 'joi';
 import { MAX_RETENTION_DAYS } from './plugins/access-log.js';
+import { DOWNLOAD_HOST_PATTERN } from './providers/download.js';
 import { DEFAULT_POW_MAX_COST, DEFAULT_POW_MIN_COST, type CreateServerOptions } from './server.js';
 
 /**
@@ -55,7 +56,14 @@ export const environmentSchema = Joi.object({
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
   SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', 30, 3600),
   MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
+  MEMORY_CACHE_MB: Joi.number().integer().min(1).max(65_536).default(100).label('MEMORY_CACHE_MB'),
   LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
+  // Output URLs outside these (and the adapter's own hosts) are refused: see providers/download.ts.
+  PROVIDER_DOWNLOAD_HOSTS: Joi.string()
+    .lowercase()
+    .custom((text: string, helpers) => (hostList(text).every((host) => DOWNLOAD_HOST_PATTERN.test(host)) ? text : helpers.error('string.pattern.base')))
+    .label('PROVIDER_DOWNLOAD_HOSTS')
+    .messages({ 'string.pattern.base': 'PROVIDER_DOWNLOAD_HOSTS must be a comma-separated list of host names like cdn.example.com or *.example.com' }),
   // The privacy policy promises deletion after 30 days at most.
   LOG_RETENTION_DAYS: Joi.number().integer().min(1).max(MAX_RETENTION_DAYS).default(MAX_RETENTION_DAYS).label('LOG_RETENTION_DAYS'),
 })
@@ -95,8 +103,19 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     outputFormat: value.OUTPUT_FORMAT,
     hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
     maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
+    memoryCacheBytes: value.MEMORY_CACHE_MB * 1024 * 1024,
     logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
   };
+}
+
+/** Hosts the operator added to the adapters' own download hosts (PROVIDER_DOWNLOAD_HOSTS). */
+export function downloadHostsFromEnv(env: Environment): string[] {
+  const text = validEnvironment(env).PROVIDER_DOWNLOAD_HOSTS as string | undefined;
+  return text ? hostList(text) : [];
+}
+
+function hostList(text: string): string[] {
+  return text.split(',').map((host) => host.trim()).filter(Boolean);
 }
 
 /** How long SIGTERM waits for requests in flight (generations included) before closing. */

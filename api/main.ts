@@ -1,4 +1,4 @@
-import { ConfigError, redisUrlFromEnv, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from './config.js';
+import { ConfigError, downloadHostsFromEnv, redisUrlFromEnv, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from './config.js';
 import { safeError } from './plugins/access-log.js';
 import { providerFromEnv, ProviderConfigError } from './providers/index.js';
 import { redisDependencies } from './redis/index.js';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   let redisUrl;
   let shutdownTimeoutMs: number;
   try {
-    options = { ...serverOptionsFromEnv(process.env), provider: providerFromEnv(process.env) };
+    options = { ...serverOptionsFromEnv(process.env), provider: providerFromEnv(process.env, { downloadHosts: downloadHostsFromEnv(process.env) }) };
     redisUrl = redisUrlFromEnv(process.env);
     shutdownTimeoutMs = shutdownTimeoutMsFromEnv(process.env);
   } catch (error) {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import CatboxMemory from '@hapi/catbox-memory';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Hapi, { type ServerOptionsCache } from '@hapi/hapi';
+import { EvictingMemoryCache } from './cache/memory-engine.js';
 import { renderCaptchaAudio } from './captcha/audio.js';
 import { defaultCaptchaMaker, type CaptchaMaker } from './captcha/maker.js';
 import { MemoryCaptchaStore, type CaptchaStore } from './captcha/store.js';
@@ -32,8 +34,10 @@ export interface CreateServerOptions {
   captchaAudio?: (answer: string) => Promise<Buffer>;
   /** Clock in epoch ms for captcha expiry and rate-limit windows. @default Date.now */
   now?: () => number;
-  /** hapi cache engine for sessions and hapi-rate-limit records. @default in-memory catbox */
+  /** hapi cache engine for sessions and hapi-rate-limit records. @default in memory, oldest records evicted when full */
   cache?: ServerOptionsCache;
+  /** Byte budget of the default in-memory cache. @default 100 MiB */
+  memoryCacheBytes?: number;
   /** @default in-memory store (one process) */
   captchaStore?: CaptchaStore;
   /** @default in-memory counter over `generateWindowMs` */
@@ -82,6 +86,10 @@ export interface CreateServerOptions {
   outputFormat?: OutputFormat;
   /** @default 16 KiB */
   maxBodyBytes?: number;
+  /** A client that has not sent all its headers by then gets 408 and is disconnected. @default 5 s */
+  headersTimeoutMs?: number;
+  /** The same for the whole request, body included (16 KiB at most). @default 10 s */
+  requestTimeoutMs?: number;
   /** @default 'auto' (when the request came over HTTPS) */
   hsts?: boolean | 'auto';
   /** hapi answers 503 while the event loop lags more than this; 0 disables. @default 1000 */
@@ -104,6 +112,32 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-UserPathReset',
 ];
 
+/** What a client that took too long to send its request gets, on the socket itself. */
+const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
+/**
+ * A client trickling its headers or body holds a connection (and a parser) as long as it likes:
+ * hapi's payload timeout answers without closing, and Node's own bounds are 60 s and 300 s,
+ * checked every 30 s. Past either bound Node reports a client error, which hapi would answer 400;
+ * it gets 408 and the connection closes.
+ */
+function limitSlowClients(listener: Server, headersTimeoutMs: number, requestTimeoutMs: number): void {
+  listener.headersTimeout = Math.min(headersTimeoutMs, requestTimeoutMs);
+  listener.requestTimeout = requestTimeoutMs;
+  // Read when the server starts listening; the typings only know it as a constructor option.
+  (listener as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1000, headersTimeoutMs);
+  const hapiHandlers = listener.listeners('clientError') as Array<(error: Error, socket: Duplex) => void>;
+  listener.removeAllListeners('clientError');
+  listener.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+      for (const handler of hapiHandlers) handler.call(listener, error, socket);
+      return;
+    }
+    if (socket.writable) socket.end(REQUEST_TIMEOUT_RESPONSE);
+    else socket.destroy();
+  });
+}
+
 /** Builds the configured server without starting it; every dependency can be injected. */
 export async function createServer(options: CreateServerOptions = {}): Promise<Hapi.Server> {
   const now = options.now ?? Date.now;
@@ -116,7 +150,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   const server = Hapi.server({
     host: options.host,
     port: options.port ?? 3000,
-    cache: options.cache ?? [{ name: 'imageka', provider: { constructor: CatboxMemory.Engine } }],
+    cache: options.cache ?? [
+      { name: 'imageka', provider: { constructor: EvictingMemoryCache, options: { maxByteSize: options.memoryCacheBytes ?? 100 * 1024 * 1024 } } },
+    ],
     load: maxEventLoopDelay > 0 ? { sampleInterval: 250, maxEventLoopDelay } : {},
     router: { stripTrailingSlash: false },
     // hapi's default prints 500s with their message to stderr, where a prompt could ride along.
@@ -138,6 +174,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
       plugins: { yar: { skip: true } },
     },
   });
+  limitSlowClients(server.listener, options.headersTimeoutMs ?? 5000, options.requestTimeoutMs ?? 10_000);
   // Sessions and rate-limit records go to the given cache by its name (an unnamed one is hapi's default).
   const cacheName = options.cache ? options.cache.name : 'imageka';
 

@@ -132,7 +132,9 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         cors: true,
         description: 'Spend the captcha answer and generate one image',
         plugins: { yar: { skip: false } },
-        payload: { allow: 'application/json', maxBytes: options.maxBodyBytes, parse: true, output: 'data' },
+        // A body without Content-Type would be read as JSON: a cross-site no-cors fetch could send
+        // one without a CORS preflight. Only application/json (any charset parameter) passes.
+        payload: { allow: 'application/json', defaultContentType: 'application/octet-stream', maxBytes: options.maxBodyBytes, parse: true, output: 'data' },
         validate: {
           payload: generateRequestSchema,
           failAction: (_request, _h, error) => {

@@ -30,6 +30,9 @@ export const httpPolicyPlugin: Plugin<HttpPolicyOptions> = {
 
     server.ext('onRequest', (request, h) => {
       request.plugins['imageka-http-policy' as never] = { requestId: randomUUID() } as never;
+      // `Origin: null` is an opaque origin (sandboxed frames, file: pages, some redirects): no site
+      // anyone could allow. Without the header hapi's CORS answers it nothing, even with '*'.
+      if (request.headers.origin === 'null') delete request.headers.origin;
       return h.continue;
     });
 

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Plugin, Request, ResponseToolkit, RouteOptions, Server } from '@hapi/hapi';
+import Iron from '@hapi/iron';
 import Statehood from '@hapi/statehood';
 import Yar from '@hapi/yar';
 import Joi from 'joi';
@@ -64,8 +65,19 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
   dependencies: ['imageka-rate-limit', 'imageka-pow'],
   async register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
+    // The seal carries its own expiry, on the server's clock: a value copied from (or planted in)
+    // a browser is refused once it is older than a session lives, whatever the store still holds.
+    const seal = {
+      ...Iron.defaults,
+      ttl: options.sessionTtlMs,
+      timestampSkewSec: 0,
+      get localtimeOffsetMsec() {
+        return options.now() - Date.now();
+      },
+    };
     const cookieOptions = {
       password: options.password,
+      iron: seal,
       isHttpOnly: true,
       isSecure: options.crossSite || options.secureCookie,
       isSameSite: options.crossSite ? ('None' as const) : ('Lax' as const),
@@ -83,8 +95,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         cache: { expiresIn: options.sessionTtlMs, ...(options.cache ? { cache: options.cache } : {}) },
         // yar's typings lack isPartitioned; statehood (hapi's cookie layer) accepts it.
         cookieOptions: cookieOptions as never,
-        // 256 random bits: yar's default UUID has only 122.
-        customSessionIDGenerator: () => randomBytes(32).toString('base64url'),
+        customSessionIDGenerator: newSessionId,
       } as never,
     });
 
@@ -112,7 +123,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     });
 
     const sealSession = (id: string): Promise<string> =>
-      Statehood.prepareValue(SESSION_COOKIE, { id }, { encoding: 'iron', password: options.password });
+      Statehood.prepareValue(SESSION_COOKIE, { id }, { encoding: 'iron', password: options.password, iron: seal });
 
     const limited: RouteOptions = {
       cors: true,
@@ -124,6 +135,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       path: '/api/v1/captcha',
       options: { ...limited, description: 'Issue a captcha, replacing any earlier one in this session' },
       async handler(request, h) {
+        await renewSessionId(request, options.store);
         const challenge = options.captcha();
         const expiresAt = options.now() + options.captchaTtlMs;
         const answer = challenge.text.toLowerCase();
@@ -178,6 +190,24 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
 };
 
 const noCaptcha = () => apiError(400, 'captcha_missing', 'No captcha is pending for this session. Load a captcha, then send its answer.');
+
+/** 256 random bits: yar's default UUID has only 122. */
+function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Every captcha starts a new session: whoever holds the value from before (planted in a
+ * victim's browser, or copied out of it) reaches neither this captcha nor the last one.
+ */
+async function renewSessionId(request: Request, store: CaptchaStore): Promise<void> {
+  const previous = (request.state[SESSION_COOKIE] as { id?: unknown } | undefined)?.id;
+  if (typeof previous !== 'string') return;
+  // yar's reset() would do this, but it drops the old record without awaiting it: an unhandled
+  // rejection when the store is away. The id is the one field yar reads on commit.
+  (request.yar as { id: string }).id = newSessionId();
+  await Promise.all([store.take(previous), request.server.yar.revoke(previous)]);
+}
 
 function pending(record: CaptchaRecord | null, now: number): CaptchaRecord {
   if (!record) throw noCaptcha();

@@ -2,7 +2,7 @@
  * AUTOMATIC1111 web UI API (also Forge and SD.Next): POST /sdapi/v1/txt2img blocks until the
  * image is done, so progress comes from polling /sdapi/v1/progress on a second connection.
  */
-import { UpstreamCall, discard, field, joinUrl, safeToken, sleep, statusFailure } from './http.js';
+import { UpstreamCall, discard, documentedCode, field, joinUrl, sleep, statusFailure } from './http.js';
 import { imageFromBase64, progressReporter, rejectIfBlank } from './image-data.js';
 import type { GenerateInput, GeneratedImage, ImageProvider } from './types.js';
 
@@ -26,6 +26,12 @@ export interface Automatic1111Config {
 export const A1111_DEFAULT_BASE_URL = 'http://127.0.0.1:7860';
 export const A1111_DEFAULT_STEPS = 25;
 export const A1111_DEFAULT_TIMEOUT_MS = 300_000;
+
+/** Exception names the web UI's API answers with (its handler sends the class name as `error`). */
+const EXCEPTION_NAMES = new Set([
+  'HTTPException', 'RequestValidationError', 'OutOfMemoryError', 'RuntimeError', 'ValueError', 'KeyError', 'TypeError', 'IndexError',
+  'AttributeError', 'AssertionError', 'FileNotFoundError', 'NotImplementedError', 'Exception',
+]);
 
 export function createAutomatic1111Provider(config: Automatic1111Config): ImageProvider {
   const base = config.baseUrl ?? A1111_DEFAULT_BASE_URL;
@@ -110,5 +116,5 @@ function watchProgress(
 
 async function failure(call: UpstreamCall, res: Response) {
   // `{error: <ExceptionName>, detail, body, errors}`: the exception name is safe, the rest is not.
-  return statusFailure(res, safeToken(field(await call.errorBody(res), 'error')));
+  return statusFailure(res, documentedCode(field(await call.errorBody(res), 'error'), EXCEPTION_NAMES));
 }

@@ -2,7 +2,7 @@
  * Cloudflare Workers AI text-to-image. flux-1-schnell answers JSON with a base64 JPEG and only
  * makes squares; the SDXL-family models take a size and answer raw PNG bytes.
  */
-import { UpstreamCall, bearer, field, joinUrl, mentionsSafety, safeToken, statusFailure } from './http.js';
+import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { cropToAspect, imageFromBase64, imageResult, rejectIfBlank } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
@@ -20,6 +20,12 @@ export interface CloudflareConfig {
 export const CLOUDFLARE_DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const CLOUDFLARE_DEFAULT_MODEL = '@cf/black-forest-labs/flux-1-schnell';
 export const CLOUDFLARE_DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Workers AI's documented error codes (developers.cloudflare.com/workers-ai/platform/errors), and the v4 API's auth ones. */
+const ERROR_CODES = new Set([
+  '3001', '3003', '3006', '3007', '3008', '3010', '3016', '3017', '3018', '3019', '3020', '3023', '3036', '3039', '3040', '3041', '3042',
+  '5004', '5005', '5007', '5016', '5018', '7000', '7003', '9106', '10000', '10001',
+]);
 
 export function createCloudflareProvider(config: CloudflareConfig): ImageProvider {
   const model = config.model ?? CLOUDFLARE_DEFAULT_MODEL;
@@ -61,12 +67,12 @@ function fromEnvelope(body: unknown, seed: number): GeneratedImage {
 async function failure(call: UpstreamCall, res: Response): Promise<ProviderError> {
   const body = await call.errorBody(res);
   const refused = envelopeFailure(body, `upstream ${res.status}`);
-  return refused.kind === 'rejected' ? refused : statusFailure(res, safeToken(field(body, 'errors', 0, 'code')));
+  return refused.kind === 'rejected' ? refused : statusFailure(res, documentedCode(field(body, 'errors', 0, 'code'), ERROR_CODES));
 }
 
 /** The v4 envelope `{success: false, errors: [{code, message}]}`: the code is kept, the message only read. */
 function envelopeFailure(body: unknown, prefix: string): ProviderError {
-  const code = safeToken(field(body, 'errors', 0, 'code'));
+  const code = documentedCode(field(body, 'errors', 0, 'code'), ERROR_CODES);
   const detail = `${prefix}${code ? ` ${code}` : ''}`;
   return mentionsSafety(field(body, 'errors', 0, 'message')) ? new ProviderError('rejected', detail) : new ProviderError('error', detail);
 }

@@ -4,7 +4,7 @@
  * Binary preview frames are ignored.
  */
 import WebSocket from 'ws';
-import { field, mentionsSafety, safeToken, type UpstreamCall } from './http.js';
+import { documentedCode, field, mentionsSafety, type UpstreamCall } from './http.js';
 import { ProviderError } from './types.js';
 
 export interface ComfyImageRef {
@@ -119,10 +119,16 @@ export class ComfyEvents {
   }
 }
 
+/** Exception types a ComfyUI node commonly fails with; others are logged as undocumented. */
+const EXCEPTION_TYPES = new Set([
+  'torch.OutOfMemoryError', 'torch.cuda.OutOfMemoryError', 'comfy.model_management.OOM_EXCEPTION', 'comfy.model_management.InterruptProcessingException',
+  'RuntimeError', 'ValueError', 'KeyError', 'TypeError', 'AttributeError', 'IndexError', 'FileNotFoundError', 'AssertionError', 'Exception',
+]);
+
 /** An `execution_error` payload as a ProviderError: the exception type, never its message. */
 export function executionError(data: unknown): ProviderError {
   if (mentionsSafety(field(data, 'exception_message'))) return new ProviderError('rejected', 'upstream execution_error: NSFW');
-  const type = safeToken(field(data, 'exception_type'));
+  const type = documentedCode(field(data, 'exception_type'), EXCEPTION_TYPES);
   return new ProviderError('error', `upstream execution_error${type ? ` ${type}` : ''}`);
 }
 

@@ -4,7 +4,7 @@
  * The workflow is a template in ComfyUI's API format with {{placeholders}}.
  */
 import { randomUUID } from 'node:crypto';
-import { UpstreamCall, discard, field, joinUrl, safeToken, statusFailure } from './http.js';
+import { UpstreamCall, discard, documentedCode, field, joinUrl, safeToken, statusFailure } from './http.js';
 import { ComfyEvents, executionError, imagesOf, type ComfyImageRef } from './comfyui-events.js';
 import { imageResult, progressReporter, rejectIfBlank } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
@@ -31,6 +31,8 @@ export const COMFYUI_DEFAULT_TIMEOUT_MS = 300_000;
 export const COMFYUI_PLACEHOLDERS = ['prompt', 'negative_prompt', 'seed', 'width', 'height', 'model'] as const;
 const NUMERIC_PLACEHOLDERS = new Set(['seed', 'width', 'height']);
 const CLEANUP_TIMEOUT_MS = 5000;
+/** The `error.type`s of ComfyUI's /prompt validation answers (older builds send "no prompt" as a string). */
+const COMFY_ERROR_TYPES = new Set(['prompt_outputs_failed_validation', 'prompt_no_outputs', 'invalid_prompt', 'no prompt']);
 
 /**
  * PreviewImage writes to ComfyUI's temp folder (emptied on restart) rather than its output
@@ -147,9 +149,9 @@ async function queuePrompt(call: UpstreamCall, url: string, graph: ComfyWorkflow
     body: JSON.stringify({ prompt: graph, client_id: clientId, prompt_id: promptId }),
   });
   if (!res.ok) {
-    // 400 `{error: {type, message…} | string, node_errors}`: only the type is safe to keep.
-    const body = await call.errorBody(res);
-    throw statusFailure(res, safeToken(field(body, 'error', 'type')) ?? safeToken(field(body, 'error')));
+    // 400 `{error: {type, message…} | string, node_errors}`: only a listed type is kept.
+    const error = field(await call.errorBody(res), 'error');
+    throw statusFailure(res, documentedCode(typeof error === 'string' ? error : field(error, 'type'), COMFY_ERROR_TYPES));
   }
   const id = safeToken(field(await call.json(res), 'prompt_id'));
   if (!id) throw new ProviderError('bad_output', 'upstream queued no prompt_id');

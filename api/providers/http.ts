@@ -143,13 +143,27 @@ export async function discard(res: Response): Promise<void> {
 }
 
 /**
- * A field of an upstream body that is safe to log: an enum-like token (error type, code, status),
- * never free text that could quote the prompt.
+ * An enum-like token (an id, a status) or undefined; never free text. Safe in a URL path; a value
+ * bound for the log goes through documentedCode instead.
  */
 export function safeToken(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(value)) return value;
   return undefined;
+}
+
+/** Logged in place of an error code the provider does not document. */
+export const UNDOCUMENTED_CODE = 'undocumented-code';
+
+/**
+ * An upstream error code fit for the operator log: one the adapter lists (the codes its provider
+ * documents), else a generic label. Any field a service sends may echo the prompt, however much
+ * it looks like a token ("code": "my-private-diagnosis"), so only our own strings are logged.
+ */
+export function documentedCode(value: unknown, documented: ReadonlySet<string>): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  return documented.has(text) ? text : UNDOCUMENTED_CODE;
 }
 
 /** Reads `obj.a.b…` from an untyped body without throwing. */

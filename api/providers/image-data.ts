@@ -2,10 +2,11 @@
  * What adapters do with the image an upstream returned, before the generation route re-encodes
  * it: recognise it as an image, decode base64, spot safety-blanked pictures, report progress.
  */
-import sharp from 'sharp';
 import { IMAGE_SIZES, type AspectRatio } from '../../sdk/types.js';
+import { fetchOutput, type DownloadRules } from './download.js';
 import { UpstreamCall, discard, statusFailure } from './http.js';
 import { ProviderError, type GeneratedImage } from './types.js';
+import { decodeUpstream, upstreamImageSize } from './upstream-image.js';
 
 /** The mime type from the magic bytes; upstream content-type headers are not trusted. */
 export function sniffImageType(bytes: Uint8Array): string | undefined {
@@ -35,9 +36,10 @@ export function imageFromBase64(value: unknown, seed: number): GeneratedImage {
 
 /**
  * Fetches an output URL an upstream handed back (Replicate, OpenAI-compatible servers in URL
- * mode). No credentials go with it: it usually lives on another host (a CDN or bucket).
+ * mode), only where `rules` allow (see download.ts). No credentials go with it: it usually lives
+ * on another host (a CDN or bucket).
  */
-export async function downloadImage(call: UpstreamCall, url: unknown, seed: number): Promise<GeneratedImage> {
+export async function downloadImage(call: UpstreamCall, url: unknown, seed: number, rules: DownloadRules): Promise<GeneratedImage> {
   if (typeof url === 'string' && url.startsWith('data:')) return imageFromBase64(url, seed);
   let parsed: URL;
   try {
@@ -45,10 +47,7 @@ export async function downloadImage(call: UpstreamCall, url: unknown, seed: numb
   } catch {
     throw new ProviderError('bad_output', 'upstream output URL is not a URL');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ProviderError('bad_output', 'upstream output URL is not http(s)');
-  }
-  const res = await call.fetch(parsed);
+  const res = await fetchOutput(call, parsed, rules);
   if (!res.ok) {
     await discard(res);
     throw statusFailure(res, 'output download');
@@ -61,9 +60,10 @@ export async function downloadImage(call: UpstreamCall, url: unknown, seed: numb
  * answer "success" with an all-black picture. Treat it as the refusal it is.
  */
 export async function rejectIfBlank(image: GeneratedImage): Promise<GeneratedImage> {
+  await upstreamImageSize(image.bytes);
   let max: number;
   try {
-    const { channels } = await sharp(image.bytes).stats();
+    const { channels } = await decodeUpstream(image.bytes).stats();
     max = Math.max(...channels.map((c) => c.max));
   } catch {
     throw new ProviderError('bad_output', 'upstream image does not decode');
@@ -108,18 +108,12 @@ export function progressReporter(onProgress: ((percent: number) => void) | undef
  * the only lossy step. Images already close to the ratio pass through untouched.
  */
 export async function cropToAspect(image: GeneratedImage, width: number, height: number): Promise<GeneratedImage> {
-  let meta: { width?: number; height?: number };
-  try {
-    meta = await sharp(image.bytes).metadata();
-  } catch {
-    throw new ProviderError('bad_output', 'upstream image does not decode');
-  }
-  if (!meta.width || !meta.height) throw new ProviderError('bad_output', 'upstream image has no dimensions');
+  const meta = await upstreamImageSize(image.bytes);
   const want = width / height;
   if (Math.abs(meta.width / meta.height - want) / want <= 0.01) return image;
   const cropWidth = Math.min(meta.width, Math.round(meta.height * want));
   const cropHeight = Math.min(meta.height, Math.round(meta.width / want));
-  const bytes = await sharp(image.bytes)
+  const bytes = await decodeUpstream(image.bytes)
     .extract({
       left: Math.floor((meta.width - cropWidth) / 2),
       top: Math.floor((meta.height - cropHeight) / 2),

@@ -31,9 +31,15 @@ interface Variable {
 
 type Values = Record<string, unknown>;
 
+/** Settings every adapter may use, read by api/config.ts. */
+export interface SharedProviderSettings {
+  /** Extra hosts output URLs may come from (PROVIDER_DOWNLOAD_HOSTS). */
+  downloadHosts: string[];
+}
+
 interface AdapterSpec {
   variables: Record<string, Variable>;
-  create(values: Values): ImageProvider;
+  create(values: Values, shared: SharedProviderSettings): ImageProvider;
 }
 
 const TIMEOUT_LIMITS = { min: 1000, max: 3_600_000 };
@@ -90,7 +96,7 @@ const ADAPTERS: Record<string, AdapterSpec> = {
       },
       OPENAI_TIMEOUT_MS: timeout(OPENAI_DEFAULT_TIMEOUT_MS),
     },
-    create: (v) =>
+    create: (v, shared) =>
       createOpenAIProvider({
         flavor: str(v, 'OPENAI_FLAVOR') as OpenAIFlavor,
         apiKey: optStr(v, 'OPENAI_API_KEY'),
@@ -98,6 +104,7 @@ const ADAPTERS: Record<string, AdapterSpec> = {
         model: str(v, 'OPENAI_MODEL'),
         quality: optStr(v, 'OPENAI_QUALITY'),
         timeoutMs: num(v, 'OPENAI_TIMEOUT_MS'),
+        downloadHosts: shared.downloadHosts,
       }),
   },
 
@@ -130,12 +137,13 @@ const ADAPTERS: Record<string, AdapterSpec> = {
       },
       REPLICATE_TIMEOUT_MS: timeout(REPLICATE_DEFAULT_TIMEOUT_MS),
     },
-    create: (v) =>
+    create: (v, shared) =>
       createReplicateProvider({
         apiToken: str(v, 'REPLICATE_API_TOKEN'),
         baseUrl: str(v, 'REPLICATE_BASE_URL'),
         model: str(v, 'REPLICATE_MODEL'),
         timeoutMs: num(v, 'REPLICATE_TIMEOUT_MS'),
+        downloadHosts: shared.downloadHosts,
       }),
   },
 
@@ -253,7 +261,7 @@ export const PROVIDER_ENV_DOC: Record<string, Record<string, string>> = Object.f
   Object.entries(ADAPTERS).map(([name, spec]) => [name, Object.fromEntries(Object.entries(spec.variables).map(([k, v]) => [k, v.accepts]))]),
 );
 
-export function providerFromEnv(env: Record<string, string | undefined>): ImageProvider {
+export function providerFromEnv(env: Record<string, string | undefined>, shared: SharedProviderSettings = { downloadHosts: [] }): ImageProvider {
   const name = present(env.IMAGEKA_PROVIDER) ?? 'offline';
   const spec = ADAPTERS[name];
   if (!spec) throw new ProviderConfigError(`IMAGEKA_PROVIDER must be one of ${PROVIDER_NAMES.join(', ')} (default offline)`);
@@ -267,7 +275,7 @@ export function providerFromEnv(env: Record<string, string | undefined>): ImageP
     const problem = error.details[0]?.type === 'any.required' ? 'is missing' : 'is invalid';
     throw new ProviderConfigError(`${key} ${problem} (IMAGEKA_PROVIDER=${name}): expected ${spec.variables[key]?.accepts ?? 'a valid value'}`);
   }
-  return spec.create(value as Values);
+  return spec.create(value as Values, shared);
 }
 
 function comfyWorkflowFromFile(path: string): ComfyWorkflow {

@@ -1,10 +1,9 @@
 import sharp from 'sharp';
 import { ProviderError } from './types.js';
+import { decodeUpstream, upstreamImageSize } from './upstream-image.js';
 
 export type OutputFormat = 'webp' | 'png';
 
-/** Refuse decompression bombs: the largest accepted upstream image is well under this. */
-const MAX_INPUT_PIXELS = 40_000_000;
 /** Upstreams round sizes to their own grid; beyond this the picture is not what was asked for. */
 const ASPECT_TOLERANCE = 0.03;
 
@@ -17,21 +16,14 @@ export async function normalizeImage(
   bytes: Uint8Array,
   target: { width: number; height: number; format: OutputFormat },
 ): Promise<{ bytes: Buffer; mimeType: 'image/webp' | 'image/png' }> {
-  let width: number | undefined;
-  let height: number | undefined;
-  try {
-    ({ width, height } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata());
-  } catch (cause) {
-    throw new ProviderError('bad_output', 'upstream body is not a decodable image', { cause });
-  }
-  if (!width || !height) throw new ProviderError('bad_output', 'upstream image has no dimensions');
+  const { width, height } = await upstreamImageSize(bytes);
   const asked = target.width / target.height;
   if (Math.abs(width / height - asked) / asked > ASPECT_TOLERANCE) {
     throw new ProviderError('bad_output', `upstream image is ${width}x${height}, asked ${target.width}x${target.height}`);
   }
   try {
     // Through raw pixels: libvips carries the upstream's resolution (PNG pHYs) into the output otherwise.
-    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+    const { data, info } = await decodeUpstream(bytes)
       .rotate()
       .resize(target.width, target.height, { fit: 'cover' })
       .raw()

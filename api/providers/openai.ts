@@ -2,7 +2,8 @@
  * OpenAI Images API (GPT image models), and the OpenAI-compatible servers that differ from it in
  * field names, size fields and response selectors: Together, LocalAI, DeepInfra.
  */
-import { UpstreamCall, bearer, field, joinUrl, mentionsSafety, safeToken, statusFailure } from './http.js';
+import { downloadRules } from './download.js';
+import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { cropToAspect, downloadImage, imageFromBase64, rejectIfBlank } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
@@ -22,6 +23,8 @@ export interface OpenAIConfig {
   quality?: string;
   /** Whole-call timeout. GPT image models can take minutes at high quality. @default 300000 */
   timeoutMs?: number;
+  /** Hosts beyond the flavor's own that may serve output URLs (PROVIDER_DOWNLOAD_HOSTS). */
+  downloadHosts?: string[];
 }
 
 export const OPENAI_DEFAULT_MODEL = 'gpt-image-1';
@@ -32,6 +35,31 @@ export const OPENAI_BASE_URLS: Record<OpenAIFlavor, string> = {
   localai: 'http://127.0.0.1:8080/v1',
   deepinfra: 'https://api.deepinfra.com/v1/openai',
 };
+
+/**
+ * Where each flavor's output URLs live, besides the base URL's origin (LocalAI's
+ * /generated-images). We ask for base64 everywhere; these only matter for relays that answer URLs.
+ */
+export const OPENAI_DOWNLOAD_HOSTS: Record<OpenAIFlavor, string[]> = {
+  openai: ['oaidalleapiprodscus.blob.core.windows.net'],
+  together: ['api.together.ai', 'api.together.xyz'],
+  localai: [],
+  deepinfra: ['api.deepinfra.com'],
+};
+
+/**
+ * The error codes and types OpenAI and the compatible servers document (LocalAI sends the HTTP
+ * status as its code); any other value is logged as undocumented.
+ */
+const ERROR_CODES = new Set([
+  'moderation_blocked', 'content_policy_violation', 'invalid_api_key', 'rate_limit_exceeded', 'insufficient_quota',
+  'billing_hard_limit_reached', 'model_not_found', 'invalid_value', 'unsupported_value', 'invalid_request_error', 'server_error',
+  '400', '401', '403', '404', '422', '429', '500', '503',
+]);
+const ERROR_TYPES = new Set([
+  'invalid_request_error', 'image_generation_user_error', 'authentication_error', 'permission_error', 'rate_limit_error',
+  'requests', 'tokens', 'insufficient_quota', 'quota_exceeded', 'server_error', 'api_error', 'not_found_error',
+]);
 
 /** OpenAI's own safety codes: GPT image models, then the dall-e-3 one some relays still send. */
 const SAFETY_CODES = new Set(['moderation_blocked', 'content_policy_violation']);
@@ -75,7 +103,9 @@ const BODIES: Record<OpenAIFlavor, BodyBuilder> = {
 export function createOpenAIProvider(config: OpenAIConfig): ImageProvider {
   const flavor = config.flavor ?? 'openai';
   const model = config.model ?? OPENAI_DEFAULT_MODEL;
-  const url = joinUrl(config.baseUrl ?? OPENAI_BASE_URLS[flavor], 'images/generations');
+  const base = config.baseUrl ?? OPENAI_BASE_URLS[flavor];
+  const url = joinUrl(base, 'images/generations');
+  const downloads = downloadRules(base, OPENAI_DOWNLOAD_HOSTS[flavor], config.downloadHosts);
   const timeoutMs = config.timeoutMs ?? OPENAI_DEFAULT_TIMEOUT_MS;
 
   return {
@@ -95,7 +125,7 @@ export function createOpenAIProvider(config: OpenAIConfig): ImageProvider {
       const image = typeof b64 === 'string'
         ? imageFromBase64(b64, input.seed)
         : field(first, 'url') !== undefined
-          ? await downloadImage(call, field(first, 'url'), input.seed)
+          ? await downloadImage(call, field(first, 'url'), input.seed, downloads)
           : failNoImage();
       if (flavor === 'openai') return cropToAspect(image, input.width, input.height);
       // Together and self-hosted diffusers blank refused images instead of failing.
@@ -114,8 +144,8 @@ export function gptImageSize(model: string, width: number, height: number): stri
 
 async function failure(call: UpstreamCall, res: Response, flavor: OpenAIFlavor): Promise<ProviderError> {
   const body = await call.errorBody(res);
-  const code = safeToken(field(body, 'error', 'code'));
-  const type = safeToken(field(body, 'error', 'type'));
+  const code = documentedCode(field(body, 'error', 'code'), ERROR_CODES);
+  const type = documentedCode(field(body, 'error', 'type'), ERROR_TYPES);
   // OpenAI has a `moderation` request parameter, so only its codes count there; the others
   // document no safety shape, so their message is inspected (never kept).
   const refused = SAFETY_CODES.has(code ?? '') || (flavor !== 'openai' && mentionsSafety(field(body, 'error', 'message'), field(body, 'error')));

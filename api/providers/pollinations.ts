@@ -2,7 +2,7 @@
  * Pollinations image endpoint: one long GET with the prompt in the path. It is always sent with
  * `private=true&nofeed=true`, or the prompt would be broadcast on the public /feed.
  */
-import { UpstreamCall, bearer, field, joinUrl, mentionsSafety, safeToken, statusFailure } from './http.js';
+import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { imageResult } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
@@ -21,6 +21,11 @@ export interface PollinationsConfig {
 export const POLLINATIONS_DEFAULT_BASE_URL = 'https://gen.pollinations.ai';
 export const POLLINATIONS_DEFAULT_MODEL = 'flux';
 export const POLLINATIONS_DEFAULT_TIMEOUT_MS = 300_000;
+
+/** The gateway's error codes. */
+const ERROR_CODES = new Set([
+  'BAD_REQUEST', 'VALIDATION_ERROR', 'UNAUTHORIZED', 'PAYMENT_REQUIRED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE',
+]);
 
 export function createPollinationsProvider(config: PollinationsConfig): ImageProvider {
   const base = config.baseUrl ?? POLLINATIONS_DEFAULT_BASE_URL;
@@ -58,7 +63,7 @@ async function failure(call: UpstreamCall, res: Response): Promise<ProviderError
   // Image server `{error, message, requestParameters: {prompt…}}` or gateway
   // `{success: false, error: {message, code}}`: both echo the prompt, so only codes are kept.
   const body = await call.errorBody(res);
-  const code = safeToken(field(body, 'error', 'code'));
+  const code = documentedCode(field(body, 'error', 'code'), ERROR_CODES);
   if (mentionsSafety(field(body, 'message'), field(body, 'error', 'message'), field(body, 'error'))) {
     return new ProviderError('rejected', `upstream ${res.status}${code ? ` ${code}` : ''}`);
   }

@@ -2,6 +2,7 @@
  * Replicate predictions: create with `Prefer: wait`, poll when the model is not done in time,
  * download the output URL. Progress comes from the tqdm lines in `logs`.
  */
+import { downloadRules, type DownloadRules } from './download.js';
 import { UpstreamCall, bearer, discard, field, joinUrl, mentionsSafety, retryAfterSeconds, safeToken, statusFailure } from './http.js';
 import { aspectRatioOf, cropToAspect, downloadImage, progressReporter } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
@@ -16,11 +17,15 @@ export interface ReplicateConfig {
   timeoutMs?: number;
   /** @default 1000 */
   pollIntervalMs?: number;
+  /** Hosts beyond replicate.delivery that may serve output URLs (PROVIDER_DOWNLOAD_HOSTS). */
+  downloadHosts?: string[];
 }
 
 export const REPLICATE_DEFAULT_BASE_URL = 'https://api.replicate.com/v1';
 export const REPLICATE_DEFAULT_MODEL = 'black-forest-labs/flux-schnell';
 export const REPLICATE_DEFAULT_TIMEOUT_MS = 180_000;
+/** Where Replicate serves prediction outputs, besides the API's own origin (its files API). */
+export const REPLICATE_DOWNLOAD_HOSTS = ['replicate.delivery', '*.replicate.delivery'];
 /** Replicate holds a `Prefer: wait` request at most this long. */
 const MAX_SYNC_WAIT_SECONDS = 60;
 const CANCEL_TIMEOUT_MS = 5000;
@@ -36,6 +41,7 @@ export function createReplicateProvider(config: ReplicateConfig): ImageProvider 
   const timeoutMs = config.timeoutMs ?? REPLICATE_DEFAULT_TIMEOUT_MS;
   const pollIntervalMs = config.pollIntervalMs ?? 1000;
   const auth = bearer(config.apiToken);
+  const downloads = downloadRules(base, REPLICATE_DOWNLOAD_HOSTS, config.downloadHosts);
   const syncWait = Math.max(1, Math.min(MAX_SYNC_WAIT_SECONDS, Math.floor(timeoutMs / 1000)));
 
   return {
@@ -67,7 +73,7 @@ export function createReplicateProvider(config: ReplicateConfig): ImageProvider 
           const status = field(prediction, 'status');
           if (typeof status === 'string' && TERMINAL.has(status)) {
             // Models without `aspect_ratio` (SDXL and co.) ignore it and draw their default square.
-            return await cropToAspect(await finish(call, prediction, status, input.seed), input.width, input.height);
+            return await cropToAspect(await finish(call, prediction, status, input.seed, downloads), input.width, input.height);
           }
           await call.sleep(pollIntervalMs);
           prediction = await poll(call, joinUrl(base, `predictions/${id}`), auth, pollIntervalMs);
@@ -92,10 +98,10 @@ async function poll(call: UpstreamCall, url: string, auth: Record<string, string
   }
 }
 
-async function finish(call: UpstreamCall, prediction: unknown, status: string, seed: number): Promise<GeneratedImage> {
+async function finish(call: UpstreamCall, prediction: unknown, status: string, seed: number, downloads: DownloadRules): Promise<GeneratedImage> {
   if (status === 'succeeded') {
     const output = field(prediction, 'output');
-    return downloadImage(call, Array.isArray(output) ? output[0] : output, seed);
+    return downloadImage(call, Array.isArray(output) ? output[0] : output, seed, downloads);
   }
   // The cog convention: `failed` with "NSFW content detected…". The text is read, never kept.
   if (status === 'failed' && mentionsSafety(field(prediction, 'error'))) {

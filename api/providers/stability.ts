@@ -1,5 +1,5 @@
 /** Stability AI REST v2beta stable-image generate (core, ultra, sd3.x), sent as multipart. */
-import { UpstreamCall, bearer, discard, field, joinUrl, mentionsSafety, safeToken, statusFailure } from './http.js';
+import { UpstreamCall, bearer, discard, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { aspectRatioOf, imageFromBase64, imageResult } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
@@ -16,6 +16,12 @@ export interface StabilityConfig {
 export const STABILITY_DEFAULT_BASE_URL = 'https://api.stability.ai';
 export const STABILITY_DEFAULT_MODEL = 'core';
 export const STABILITY_DEFAULT_TIMEOUT_MS = 120_000;
+
+/** The `name`s of Stability's documented error responses. */
+const ERROR_NAMES = new Set([
+  'bad_request', 'invalid_parameters', 'unauthorized', 'payment_required', 'forbidden', 'content_moderation', 'not_found',
+  'request_too_large', 'payload_too_large', 'unprocessable_entity', 'rate_limit_exceeded', 'too_many_requests', 'internal_error', 'server_error',
+]);
 
 export function createStabilityProvider(config: StabilityConfig): ImageProvider {
   const model = config.model ?? STABILITY_DEFAULT_MODEL;
@@ -72,7 +78,7 @@ function seedOf(value: unknown, fallback: number): number {
 
 async function failure(call: UpstreamCall, res: Response): Promise<ProviderError> {
   const body = await call.errorBody(res);
-  const name = safeToken(field(body, 'name'));
+  const name = documentedCode(field(body, 'name'), ERROR_NAMES);
   if (name === 'content_moderation' || mentionsSafety(JSON.stringify(field(body, 'errors') ?? ''))) {
     return new ProviderError('rejected', `upstream ${res.status}${name ? ` ${name}` : ''}`);
   }

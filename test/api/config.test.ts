@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, serverOptionsFromEnv, shutdownTimeoutMsFromEnv } from '../../api/config.js';
+import { assertBuildCurrent } from '../helpers/build.js';
 import { testServer } from '../helpers/server.js';
 
 describe('serverOptionsFromEnv', () => {
@@ -65,6 +66,7 @@ describe('serverOptionsFromEnv', () => {
 
 describe('npm start entry (dist/api/main.js)', () => {
   it('exits with status 1 and names the variable on a bad value', () => {
+    assertBuildCurrent();
     const result = spawnSync(process.execPath, ['dist/api/main.js'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import sharp from 'sharp';
+import { MemoryCaptchaStore } from '../../api/captcha/store.js';
 import { ProviderError } from '../../api/providers/types.js';
 import { IMAGE_SIZES } from '../../sdk/types.js';
 import { generate, issueCaptcha, scriptedProvider, testServer } from '../helpers/server.js';
@@ -193,11 +194,16 @@ describe('in-flight limit', () => {
       await gate;
       return { bytes: image, mimeType: 'image/png', seed: 1 };
     });
-    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 1 });
+    const captchaStore = new MemoryCaptchaStore();
+    const server = await testServer({ provider, maxInFlight: 1, maxQueued: 1, captchaStore });
     const sessions = await Promise.all([0, 1, 2].map(() => issueCaptcha(server)));
     const first = generate(server, sessions[0]!.cookie, { prompt: 'a', captcha: 'ACDEH' });
     const second = generate(server, sessions[1]!.cookie, { prompt: 'a', captcha: 'ACDEH' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first is at the provider and the second has spent its captcha, so it holds the queue's place.
+    await vi.waitFor(() => {
+      expect(provider.calls).toHaveLength(1);
+      expect(captchaStore.size).toBe(1);
+    });
     const third = await generate(server, sessions[2]!.cookie, { prompt: 'a', captcha: 'ACDEH' });
     expect(third.statusCode).toBe(503);
     expect(third.result).toMatchObject({ code: 'overloaded' });

@@ -1,4 +1,5 @@
 import Iron from '@hapi/iron';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { SESSION_HEADER, type ErrorBody } from '../../sdk/types.js';
 import { fixedCaptcha, generate, issueCaptcha, manualClock, sessionCookie, setCookies, solved, testServer } from '../helpers/server.js';
@@ -57,8 +58,12 @@ describe('GET /api/v1/captcha', () => {
     expect(response.statusCode).toBe(200);
     const body = response.result as Record<string, unknown>;
     expect(String(body.image)).toMatch(/^data:image\/webp;base64,/);
-    // The proof of work's random base64url fields may spell anything; the image's may not.
-    expect(JSON.stringify({ ...body, pow: undefined })).not.toMatch(/svg|<path/i);
+    // Base64 is random text that can spell "svg" by chance: decode the image and ask what it is.
+    const bytes = Buffer.from(String(body.image).slice(String(body.image).indexOf(',') + 1), 'base64');
+    const decoded = await sharp(bytes).metadata();
+    expect(decoded).toMatchObject({ format: 'webp', width: body.width, height: body.height });
+    // The proof of work's fields are random base64url too.
+    expect(JSON.stringify({ ...body, image: undefined, pow: undefined })).not.toMatch(/svg|<path/i);
     expect(body.width).toBeGreaterThan(0);
     expect(body.height).toBeGreaterThan(0);
     expect(body.expiresAt).toBe(new Date(clock() + 600_000).toISOString());
@@ -68,12 +73,13 @@ describe('GET /api/v1/captcha', () => {
   it('replaces an earlier captcha in the same session', async () => {
     let text = 'ACDEH';
     const server = await testServer({ captcha: () => fixedCaptcha(text)() });
-    const { cookie } = await issueCaptcha(server);
+    const first = await issueCaptcha(server);
     text = 'JMNPR';
-    const second = await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH', pow: await solved(second) })).statusCode).toBe(403);
-    const third = await server.inject({ url: '/api/v1/captcha', headers: { cookie } });
-    expect((await generate(server, cookie, { prompt: 'a', captcha: 'JMNPR', pow: await solved(third) })).statusCode).toBe(200);
+    // Each captcha comes with a new session; the earlier answer is no longer accepted in it.
+    const second = await issueCaptcha(server, { cookie: first.cookie });
+    expect((await generate(server, second.cookie, { prompt: 'a', captcha: 'ACDEH' })).statusCode).toBe(403);
+    const third = await issueCaptcha(server, { cookie: second.cookie });
+    expect((await generate(server, third.cookie, { prompt: 'a', captcha: 'JMNPR' })).statusCode).toBe(200);
   });
 });
 

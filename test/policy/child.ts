@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CAPTCHA_ALPHABET } from '../../api/captcha/maker.js';
+import { assertBuildCurrent } from '../helpers/build.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./fixtures/child-preload.mjs', import.meta.url));
@@ -32,6 +33,7 @@ export interface Child {
 }
 
 export async function startChild(env: Record<string, string>): Promise<Child> {
+  assertBuildCurrent();
   const root = await mkdtemp(join(tmpdir(), 'imageka-child-'));
   const dirs = { root, log: join(root, 'logs'), tmp: join(root, 'tmp'), home: join(root, 'home'), cwd: join(root, 'data') };
   await Promise.all([dirs.tmp, dirs.home, dirs.cwd].map((dir) => mkdir(dir)));

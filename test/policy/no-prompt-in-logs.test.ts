@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { solvePow } from '../../sdk/pow.js';
 import type { CaptchaResponse, PowSolution } from '../../sdk/types.js';
 import { startOpenAIFake } from '../api/providers/fakes/openai.js';
-import { CANARY, type FakeUpstream, type Scenario } from '../api/providers/fakes/upstream.js';
+import { CANARY, CANARY_CODE, type FakeUpstream, type Scenario } from '../api/providers/fakes/upstream.js';
 import { CHILD_CAPTCHA, removeChild, startChild, type Child } from './child.js';
 import { accessLines, allBytes, containsText, eventLines, logLines } from './support.js';
 
 const CAPTCHA_CANARY = 'cap7-canary-ZQ';
 /** The canaries, and fragments of them in case something logs a slice. */
-const NEEDLES = [CANARY, 'violet lighthouse', 'Q7ZX-8841', CAPTCHA_CANARY, 'canary-ZQ', CHILD_CAPTCHA];
+const NEEDLES = [CANARY, 'violet lighthouse', 'Q7ZX-8841', CANARY_CODE, 'private-diagnosis', CAPTCHA_CANARY, 'canary-ZQ', CHILD_CAPTCHA];
 
 /** Every path a generation request can take, and the status that proves it was taken. */
 const EXPECTED: Record<string, number> = {
@@ -39,6 +39,7 @@ const EXPECTED: Record<string, number> = {
   'expired captcha (canary answer)': 403,
   'provider refuses the prompt': 422,
   'provider error': 502,
+  'provider error whose code echoes the prompt': 502,
   'provider busy': 503,
   'provider sends garbage': 502,
   'provider timeout': 504,
@@ -86,6 +87,8 @@ describe('Claim 3: a canary prompt and captcha answer, sent through every path, 
     // The injected faults really fired: one in the captcha handler, one in the image encoder.
     expect(eventLines(lines)).toContainEqual(expect.objectContaining({ event: 'internal-implementation-error', route: '/api/v1/captcha', error: 'TypeError', status: 500 }));
     expect(eventLines(lines)).toContainEqual(expect.objectContaining({ event: 'generate-error', failure: 'bad_output', detail: 'upstream image could not be re-encoded' }));
+    // The echoed code was logged as what it is, not as what it says.
+    expect(eventLines(lines)).toContainEqual(expect.objectContaining({ event: 'generate-error', failure: 'error', detail: 'upstream 500 undocumented-code' }));
     expect(exitCode).toBe(1);
     expect(child.stdout()).toMatch(/listening on/);
     expect(child.stderr()).toMatch(/\[imageka\] fatal error \{"error":"Error"/);
@@ -173,6 +176,7 @@ async function runEveryPath(child: Child, fake: FakeUpstream, outcomes: Record<s
 
   await attempt('provider refuses the prompt', right, 'safety');
   await attempt('provider error', right, 'unauthorized');
+  await attempt('provider error whose code echoes the prompt', right, 'echo-code');
   await attempt('provider busy', right, 'rate-seconds');
   await attempt('provider sends garbage', right, 'malformed');
 

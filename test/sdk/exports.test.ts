@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as sdk from '../../sdk/index.js';
+import { assertBuildCurrent } from '../helpers/build.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -66,6 +67,7 @@ describe('the SDK package', () => {
   });
 
   it('resolves as imageka/sdk from ESM and CommonJS, with types (after npm run build)', () => {
+    assertBuildCurrent(['sdk']);
     for (const file of ['index.js', 'index.cjs', 'index.d.ts']) {
       expect(existsSync(`${root}dist/sdk/${file}`), `dist/sdk/${file} missing: run npm run build`).toBe(true);
     }

@@ -42,9 +42,16 @@ describe('automatic1111 adapter', () => {
     await createAutomatic1111Provider({ baseUrl: fake.url, progressIntervalMs: 5 }).generate(generateInput(undefined, { onProgress: (p) => progress.push(p) }));
     expect(progress).toEqual([25, 50, 75]);
     const polls = fake.requests('/sdapi/v1/progress').length;
-    // Ten intervals: a poller still running would have asked about ten more times. One poll may
-    // already have been on the wire when the image arrived.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A second generation that waits for ten polls of its own is the clock: ten intervals later a
+    // poller still running would have asked about ten more times. One poll may already have been
+    // on the wire when the image arrived.
+    const clock = await startA1111Fake({ progressPolls: 10 });
+    try {
+      await createAutomatic1111Provider({ baseUrl: clock.url, progressIntervalMs: 5 }).generate(generateInput(undefined, { onProgress: () => undefined }));
+      expect(clock.requests('/sdapi/v1/progress').length).toBeGreaterThanOrEqual(10);
+    } finally {
+      await clock.close();
+    }
     expect(fake.requests('/sdapi/v1/progress').length).toBeLessThanOrEqual(polls + 1);
   });
 

@@ -4,7 +4,7 @@
  * `revised_prompt` and error messages do.
  */
 import { pngWithPromptChunks } from '../fixtures/images.js';
-import { CANARY, FakeUpstream, isRateScenario, retryAfterHeader, sendBytes, sendJson } from './upstream.js';
+import { CANARY, CANARY_CODE, FakeUpstream, isRateScenario, retryAfterHeader, sendBytes, sendJson } from './upstream.js';
 
 export interface OpenAIFakeOptions {
   /** The image to answer with; a 64×64 PNG with prompt chunks by default. */
@@ -34,6 +34,8 @@ export async function startOpenAIFake(options: OpenAIFakeOptions = {}): Promise<
         return err(401, 'invalid_request_error', 'invalid_api_key', `Incorrect API key provided for "${CANARY}"`);
       case 'slow':
         return fake.hold(seen);
+      case 'echo-code':
+        return err(500, CANARY_CODE, CANARY_CODE, `The server had an error while drawing ${CANARY}`);
       case 'malformed':
         return sendBytes(res, 200, Buffer.from(`{"data":[{"b64_json":"iVBOR ${CANARY}`), 'application/json');
       default:

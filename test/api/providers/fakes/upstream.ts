@@ -8,8 +8,11 @@ import type { AddressInfo } from 'node:net';
 /** Distinctive text sent as the prompt; it must never appear in a ProviderError. */
 export const CANARY = 'canary-Q7ZX-8841 a violet lighthouse whispering to the tide';
 
+/** Prompt text shaped like a token, as a service that echoes the request may put it in an error code. */
+export const CANARY_CODE = 'my-private-diagnosis-Q7ZX-8841';
+
 /** What the next upstream answer should look like. */
-export type Scenario = 'success' | 'safety' | 'unauthorized' | 'rate-seconds' | 'rate-date' | 'slow' | 'malformed';
+export type Scenario = 'success' | 'safety' | 'unauthorized' | 'rate-seconds' | 'rate-date' | 'slow' | 'malformed' | 'echo-code';
 
 /** Retry-After the fakes send: `RETRY_SECONDS`, or an HTTP date `RETRY_DATE_SECONDS` ahead. */
 export const RETRY_SECONDS = 7;
