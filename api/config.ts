@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import Joi from 'joi';
 import { MAX_RETENTION_DAYS } from './plugins/access-log.js';
 import { DOWNLOAD_HOST_PATTERN } from './providers/download.js';
-import type { CreateServerOptions } from './server.js';
+import { DEFAULT_POW_MAX_COST, DEFAULT_POW_MIN_COST, type CreateServerOptions } from './server.js';
 
 /**
  * Every environment variable the server reads (providers read their own, see providers/index.ts).
@@ -40,6 +40,15 @@ export const environmentSchema = Joi.object({
     .default('*')
     .label('CORS_ORIGINS')
     .messages({ 'string.pattern.base': 'CORS_ORIGINS must be * or a comma-separated list of origins like https://example.com' }),
+  // Expected PBKDF2 iterations per captcha; the difficulty moves between the two with the load.
+  POW_MIN_COST: Joi.number().integer().min(1000).max(1_000_000_000).default(DEFAULT_POW_MIN_COST).label('POW_MIN_COST'),
+  POW_MAX_COST: Joi.number()
+    .integer()
+    .max(1_000_000_000)
+    .min(Joi.ref('POW_MIN_COST'))
+    .default(DEFAULT_POW_MAX_COST)
+    .label('POW_MAX_COST')
+    .messages({ 'number.min': 'POW_MAX_COST must be at least POW_MIN_COST (set both when raising the minimum past 10000000)' }),
   MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', 4),
   MAX_IN_FLIGHT_PER_CLIENT: count('MAX_IN_FLIGHT_PER_CLIENT', 1),
   // Unset means no cap: main.ts warns when a real image service runs without one.
@@ -90,6 +99,8 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     trustedProxies: value.TRUSTED_PROXIES,
     // Browsers send Origin without a trailing slash, and hapi compares the strings exactly.
     corsOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim().replace(/\/+$/, '')),
+    powMinCost: value.POW_MIN_COST,
+    powMaxCost: value.POW_MAX_COST,
     maxInFlight: value.MAX_IN_FLIGHT,
     maxQueued: value.MAX_QUEUED,
     maxInFlightPerClient: value.MAX_IN_FLIGHT_PER_CLIENT,

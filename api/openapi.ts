@@ -5,6 +5,7 @@ import {
   ERROR_STATUS,
   IMAGE_SIZES,
   NEGATIVE_PROMPT_MAX_LENGTH,
+  POW_ALGORITHM,
   PROMPT_MAX_LENGTH,
   SEED_MAX,
   SESSION_COOKIE,
@@ -17,6 +18,8 @@ import {
   type GenerateRequest,
   type GenerateResponse,
   type HealthResponse,
+  type PowChallenge,
+  type PowSolution,
   type ProviderInfo,
 } from '../sdk/types.js';
 import { LANGUAGE_TAG_PATTERN, SPOKEN_LANGUAGES } from './captcha/spoken-languages.js';
@@ -133,6 +136,17 @@ const noSize: JsonSchema = { properties: { width: false, height: false } };
 const dimension = (axis: 'width' | 'height'): JsonSchema => ({ type: 'integer', enum: unique(SIZES.map((size) => size[axis])) });
 const dataUrl = (types: string): JsonSchema => ({ type: 'string', pattern: `^data:image/(${types});base64,[A-Za-z0-9+/]+=*$` });
 
+const base64url = (bytes: number): JsonSchema => ({ type: 'string', minLength: Math.ceil((bytes * 4) / 3), maxLength: Math.ceil((bytes * 4) / 3), pattern: '^[A-Za-z0-9_-]+$' });
+const powChallengeShape = {
+  algorithm: { type: 'string', const: POW_ALGORITHM },
+  salt: { ...base64url(16), description: 'PBKDF2 password (its UTF-8 bytes).' },
+  iterations: { type: 'integer', minimum: 1, description: 'PBKDF2 iterations per attempt.' },
+  maxNumber: { type: 'integer', minimum: 0, description: 'The number searched for is one of 0…maxNumber; PBKDF2 salt is its decimal text.' },
+  key: { ...base64url(32), description: 'The 32-byte PBKDF2-HMAC-SHA-256 output of the number searched for.' },
+  expiresAt: { type: 'string', format: 'date-time', description: "The captcha's expiry." },
+  signature: { ...base64url(32), description: "The server's HMAC; binds the challenge to the session and the captcha." },
+} satisfies Record<keyof PowChallenge, JsonSchema>;
+
 const healthStatuses: readonly HealthResponse['status'][] = ['ok', 'unavailable'];
 const stores: readonly HealthResponse['store'][] = ['memory', 'redis'];
 const budgetWindows: readonly NonNullable<ErrorBody['window']>[] = ['hour', 'day'];
@@ -147,7 +161,10 @@ const schemas = {
     audio: { type: 'string', description: 'Path of the same captcha spoken (`audio/wav`).' },
     generationsLeft: { type: 'integer', minimum: 0, description: 'Images this client may still make in the current rate-limit window. At 0, wait for `generationsResetAt` before spending a captcha.' },
     generationsResetAt: { type: 'string', format: 'date-time', description: 'When the rate-limit window starts over.' },
+    pow: { $ref: '#/components/schemas/PowChallenge', description: 'The proof of work to solve before `POST /api/v1/generate`.' },
   }),
+  PowChallenge: object<PowChallenge>(powChallengeShape),
+  PowSolution: object<PowSolution>({ ...powChallengeShape, number: { type: 'integer', minimum: 0, description: 'The number found: 0 to `maxNumber`.' } }),
   GenerateRequest: {
     ...object<GenerateRequest>({
       prompt: { type: 'string', minLength: 1, maxLength: PROMPT_MAX_LENGTH, description: 'Trimmed; no control characters.' },
@@ -156,7 +173,10 @@ const schemas = {
       height: optional(dimension('height')),
       seed: optional({ type: 'integer', minimum: 0, maximum: SEED_MAX, description: 'Random when omitted.' }),
       negativePrompt: optional({ type: 'string', maxLength: NEGATIVE_PROMPT_MAX_LENGTH }),
+      pow: optional({ $ref: '#/components/schemas/PowSolution', description: 'The captcha\'s solved proof of work. Spent by this request.' }),
     }),
+    // Optional in the SDK's type, which fills it in; the API refuses a body without it (`pow_missing`).
+    required: ['prompt', 'captcha', 'pow'],
     oneOf: [noSize, ...sizePairs],
   },
   GenerateResponse: {
@@ -371,6 +391,8 @@ export const openApiDocument: OpenApiDocument = {
             'captcha_missing',
             'captcha_wrong',
             'captcha_expired',
+            'pow_missing',
+            'pow_invalid',
             'payload_too_large',
             'unsupported_media_type',
             'prompt_rejected',

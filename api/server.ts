@@ -15,6 +15,8 @@ import { capacityPlugin } from './plugins/capacity.js';
 import { generatePlugin } from './plugins/generate.js';
 import { healthPlugin } from './plugins/health.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { powPlugin } from './plugins/pow.js';
+import { MemoryRecentGenerations, MemorySpentProofs, type RecentGenerations, type SpentProofs } from './pow/ledger.js';
 import { httpPolicyPlugin } from './plugins/http-policy.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { sessionPlugin, type SpeakContext } from './plugins/session.js';
@@ -60,6 +62,16 @@ export interface CreateServerOptions {
   maxInFlightPerClient?: number;
   /** Holds those per-client slots; share one between instances. @default in-memory slots */
   clientSlots?: ClientSlots;
+  /** Proof-of-work challenges already used. @default in-memory (one process) */
+  spentProofs?: SpentProofs;
+  /** Generations started recently, for the proof of work's difficulty. @default in-memory (this process's) */
+  recentGenerations?: RecentGenerations;
+  /** Expected PBKDF2-SHA-256 iterations a captcha's proof of work costs at rest. @default 500 000 */
+  powMinCost?: number;
+  /** The same at full load (queue full, or recent generations at `powFullRatePerHour`). @default 10 000 000 */
+  powMaxCost?: number;
+  /** Generations per hour, whole deployment, that make the proof of work hardest. @default the hourly budget, else the daily one / 24; with neither, only the queue raises it */
+  powFullRatePerHour?: number;
   /** Shown by /api/v1/health. @default 'memory' */
   store?: 'memory' | 'redis';
   /** Readiness of shared dependencies. @default always ready */
@@ -107,6 +119,9 @@ export interface CreateServerOptions {
   /** The site build to serve (pages, assets, /widget.js); false serves the API alone. @default dist/site when built */
   site?: StaticSiteOptions | false;
 }
+
+export const DEFAULT_POW_MIN_COST = 500_000;
+export const DEFAULT_POW_MAX_COST = 10_000_000;
 
 const EXPOSED_HEADERS = [
   'Retry-After',
@@ -157,6 +172,10 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   const trustedProxies = options.trustedProxies ?? 0;
   const maxEventLoopDelay = options.maxEventLoopDelayMs ?? 1000;
   const captchaTtlMs = options.captchaTtlMs ?? 10 * 60 * 1000;
+  const sessionSecret = options.sessionSecret ?? randomBytes(32).toString('base64url');
+  // The budget is the rate the operator can pay for: nearing it is what should make automation dear.
+  const powFullRatePerHour =
+    options.powFullRatePerHour ?? options.generationBudgetPerHour ?? (options.generationBudgetPerDay ? options.generationBudgetPerDay / 24 : undefined);
 
   const server = Hapi.server({
     host: options.host,
@@ -205,9 +224,21 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     },
   });
   await server.register({
+    plugin: powPlugin,
+    options: {
+      sessionSecret,
+      minCost: options.powMinCost ?? DEFAULT_POW_MIN_COST,
+      maxCost: options.powMaxCost ?? Math.max(DEFAULT_POW_MAX_COST, options.powMinCost ?? 0),
+      ...(powFullRatePerHour ? { fullRatePerHour: powFullRatePerHour } : {}),
+      spent: options.spentProofs ?? new MemorySpentProofs(now),
+      recent: options.recentGenerations ?? new MemoryRecentGenerations(now),
+      now,
+    },
+  });
+  await server.register({
     plugin: sessionPlugin,
     options: {
-      password: options.sessionSecret ?? randomBytes(32).toString('base64url'),
+      password: sessionSecret,
       captcha: options.captcha ?? defaultCaptchaMaker,
       speak: options.captchaAudio ?? defaultSpeaker(new SpeechPool(options.speechPool)),
       audioPlays: options.audioPlayCounter ?? new MemoryWindowCounter(captchaTtlMs, now),

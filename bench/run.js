@@ -16,6 +16,7 @@ import { measureLighthouse } from './lighthouse.js';
 import { load } from './load.js';
 import { measureMemory } from './memory.js';
 import { measureHomePage } from './page.js';
+import { measurePow, powRows } from './pow.js';
 import { rows, table } from './report.js';
 import { startBenchServer } from './server.js';
 import { checkTargets } from './targets.js';
@@ -69,6 +70,7 @@ const results = {
   api: await step('captcha and generate against the bare route', measureApi),
   memory: await step(`memory over ${settings.sessions} captcha sessions`, () => measureMemory({ sessions: settings.sessions })),
   bundle: await step('widget bundle', measureBundle),
+  pow: await step('proof of work in Node and Chromium, and its verify', () => measurePow()),
   page: await step('home page bytes', () => withSite(measureHomePage)),
   lighthouse: await step('Lighthouse', () => withSite(measureLighthouse)),
 };
@@ -87,6 +89,6 @@ await writeFile(`${RESULTS}latest.json`, `${JSON.stringify({ startedAt, machine,
 
 console.log(`\nIMAGEKA bench, ${startedAt}, Node ${machine.node}, ${machine.cores} × ${machine.cpu}`);
 console.log(`load average (1 min) ${loadBefore.toFixed(2)} before, ${machine.loadAverage.after.toFixed(2)} after\n`);
-console.log(table(['measurement', 'value', 'reference', 'ratio'], rows(results)));
+console.log(table(['measurement', 'value', 'reference', 'ratio'], [...rows(results), ...powRows(results.pow)]));
 console.log(`\n${table(['target', 'measured', 'result'], targets.map((t) => [t.target, t.shown, t.pass === null ? 'n/a' : t.pass ? 'pass' : 'MISS']))}`);
 console.log('\nwritten to bench/results/latest.json');

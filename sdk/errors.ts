@@ -13,6 +13,7 @@ type ErrorName =
   | 'APIError'
   | 'ValidationError'
   | 'CaptchaError'
+  | 'ProofOfWorkError'
   | 'RateLimitError'
   | 'PromptRejectedError'
   | 'ProviderError'
@@ -27,6 +28,7 @@ const PARENT: Record<ErrorName, ErrorName | undefined> = {
   APIError: 'ImagekaError',
   ValidationError: 'APIError',
   CaptchaError: 'APIError',
+  ProofOfWorkError: 'APIError',
   RateLimitError: 'APIError',
   PromptRejectedError: 'APIError',
   ProviderError: 'APIError',
@@ -89,6 +91,21 @@ export class CaptchaError extends APIError {
   declare readonly reason: CaptchaFailure;
 
   constructor(reason: CaptchaFailure, status: number, body: ErrorBody | undefined, headers: Headers) {
+    super(status, body, headers);
+    this.reason = reason;
+  }
+}
+
+/**
+ * The captcha's proof of work was missing (`pow_missing`) or not accepted (`pow_invalid`: not
+ * this captcha's, expired, already used or unsolved). The captcha is left pending, but its proof
+ * of work may be spent: load a new captcha.
+ */
+export class ProofOfWorkError extends APIError {
+  override name: ErrorName = 'ProofOfWorkError';
+  declare readonly reason: 'missing' | 'invalid';
+
+  constructor(reason: 'missing' | 'invalid', status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
     this.reason = reason;
   }
@@ -193,6 +210,10 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
       return new CaptchaError('expired', status, body, headers);
     case 'captcha_audio_limit':
       return new CaptchaError('audio_limit', status, body, headers);
+    case 'pow_missing':
+      return new ProofOfWorkError('missing', status, body, headers);
+    case 'pow_invalid':
+      return new ProofOfWorkError('invalid', status, body, headers);
     case 'rate_limited':
     case 'concurrent_limit':
       return new RateLimitError(status, body, headers);
@@ -235,6 +256,7 @@ export const isImagekaError = (value: unknown): value is ImagekaError => isA(val
 export const isAPIError = (value: unknown): value is APIError => isA(value, 'APIError');
 export const isValidationError = (value: unknown): value is ValidationError => isA(value, 'ValidationError');
 export const isCaptchaError = (value: unknown): value is CaptchaError => isA(value, 'CaptchaError');
+export const isProofOfWorkError = (value: unknown): value is ProofOfWorkError => isA(value, 'ProofOfWorkError');
 export const isRateLimitError = (value: unknown): value is RateLimitError => isA(value, 'RateLimitError');
 export const isPromptRejectedError = (value: unknown): value is PromptRejectedError =>
   isA(value, 'PromptRejectedError');

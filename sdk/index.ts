@@ -8,6 +8,7 @@ export {
   ConnectionError,
   ImagekaError,
   OverloadedError,
+  ProofOfWorkError,
   PromptRejectedError,
   ProviderError,
   RateLimitError,
@@ -20,6 +21,7 @@ export {
   isConnectionError,
   isImagekaError,
   isOverloadedError,
+  isProofOfWorkError,
   isPromptRejectedError,
   isProviderError,
   isRateLimitError,
@@ -27,7 +29,9 @@ export {
   isValidationError,
 } from './errors.js';
 export type { CaptchaFailure } from './errors.js';
-export { ERROR_CODES, IMAGE_SIZES, DEFAULT_ASPECT_RATIO, PROMPT_MAX_LENGTH, NEGATIVE_PROMPT_MAX_LENGTH, SEED_MAX } from './types.js';
+export { solvePow } from './pow.js';
+export type { SolvePowOptions } from './pow.js';
+export { ERROR_CODES, POW_ALGORITHM, IMAGE_SIZES, DEFAULT_ASPECT_RATIO, PROMPT_MAX_LENGTH, NEGATIVE_PROMPT_MAX_LENGTH, SEED_MAX } from './types.js';
 export type {
   AspectRatio,
   CaptchaResponse,
@@ -40,5 +44,7 @@ export type {
   GenerateResponse,
   HealthResponse,
   ImageSize,
+  PowChallenge,
+  PowSolution,
   ProviderInfo,
 } from './types.js';

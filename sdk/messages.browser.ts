@@ -24,4 +24,6 @@ export const MESSAGES: typeof FULL = {
   streamEnded: () => 'stream ended',
   badResult: () => 'bad result',
   badErrorEvent: () => 'bad error event',
+  powAlgorithm: (name) => `Imageka: unknown pow algorithm ${name}`,
+  powUnsolved: () => 'pow unsolved',
 };

@@ -23,4 +23,6 @@ export const MESSAGES = {
   streamEnded: () => 'The progress stream ended without a result.',
   badResult: () => 'The API sent a result that could not be read.',
   badErrorEvent: () => 'The API sent an error event that could not be read.',
+  powAlgorithm: (name: string) => `Imageka: this SDK cannot solve a proof of work of algorithm "${name}"; update the SDK.`,
+  powUnsolved: () => 'No number solves this proof of work: load a new captcha.',
 };

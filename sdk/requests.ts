@@ -35,9 +35,12 @@ export interface CaptchaOptions extends RequestOptions {
 }
 
 /** See `Imageka.captcha`. */
-export function captcha(transport: Transport, options: CaptchaOptions = {}): Promise<CaptchaResponse> {
+export async function captcha(transport: Transport, options: CaptchaOptions = {}): Promise<CaptchaResponse> {
   const call = callOf(transport, 'GET', options.theme === 'dark' ? '/api/v1/captcha?theme=dark' : '/api/v1/captcha', 'application/json', options);
-  return send(transport, call, options, (response) => readJson<CaptchaResponse>(response));
+  const challenge = await send(transport, call, options, (response) => readJson<CaptchaResponse>(response));
+  // Solving starts now, while the visitor reads the captcha; generate() waits for it if needed.
+  if (isObject(challenge.pow)) transport.proof.start(challenge.pow);
+  return challenge;
 }
 
 export interface CaptchaAudioOptions extends RequestOptions {
@@ -70,7 +73,7 @@ export function captchaAudio(transport: Transport, options: CaptchaAudioOptions 
 export async function generate(transport: Transport, request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResponse> {
   const { onProgress, onQueued } = options;
   if (onProgress === undefined && onQueued === undefined) {
-    const call = callOf(transport, 'POST', '/api/v1/generate', 'application/json', options, request);
+    const call = callOf(transport, 'POST', '/api/v1/generate', 'application/json', options, await withProof(transport, request, options));
     return send(transport, call, options, (response) => readJson<GenerateResponse>(response));
   }
   for await (const event of generateStream(transport, request, options)) {
@@ -83,7 +86,7 @@ export async function generate(transport: Transport, request: GenerateRequest, o
 
 /** See `Imageka.generateStream`. */
 export async function* generateStream(transport: Transport, request: GenerateRequest, options: RequestOptions = {}): AsyncGenerator<GenerateEvent, void> {
-  const call = callOf(transport, 'POST', '/api/v1/generate', 'text/event-stream', options, request);
+  const call = callOf(transport, 'POST', '/api/v1/generate', 'text/event-stream', options, await withProof(transport, request, options));
   throwIfAborted(options.signal);
   const attempt = new Attempt(options.signal, call.timeout);
   try {
@@ -121,6 +124,13 @@ export async function* generateStream(transport: Transport, request: GenerateReq
 export function health(transport: Transport, options: RequestOptions = {}): Promise<HealthResponse> {
   const call = callOf(transport, 'GET', '/api/v1/health', 'application/json', options);
   return send(transport, call, options, readHealth, (response) => response.ok || response.status === 503);
+}
+
+/** The request with the pending captcha's solved proof of work, unless the caller brought one. */
+async function withProof(transport: Transport, request: GenerateRequest, options: RequestOptions): Promise<GenerateRequest> {
+  if (request.pow !== undefined) return request;
+  const pow = await transport.proof.take(options.signal);
+  return pow === undefined ? request : { ...request, pow };
 }
 
 function isEventStream(response: Response): boolean {

@@ -1,6 +1,7 @@
 import { AbortError, ImagekaError } from './errors.js';
 import { Attempt, errorFromResponse, retryDelay, sleep } from './http.js';
 import { MESSAGES } from './messages.js';
+import { PendingProof } from './pow.js';
 import { Session } from './session.js';
 
 export interface ImagekaOptions {
@@ -61,6 +62,8 @@ export interface Transport {
   readonly maxRetryDelay: number;
   readonly fetch: typeof fetch;
   readonly session: Session;
+  /** The proof of work of the latest captcha, being solved. */
+  readonly proof: PendingProof;
   /** In a browser the cookie is the browser's business (credentials: 'include'). */
   readonly browser: boolean;
 }
@@ -95,6 +98,7 @@ export function createTransport(options: ImagekaOptions): Transport {
     fetch: (input, init) => fetchImpl(input, init),
     // Outside a browser nobody keeps the cookie unless the session does.
     session: new Session(!browser),
+    proof: new PendingProof(),
     browser,
   };
 }

@@ -53,6 +53,37 @@ export interface CaptchaResponse {
   generationsLeft: number;
   /** ISO 8601 time when the window starts over and `generationsLeft` is full again. */
   generationsResetAt: string;
+  /** The proof of work that goes with this captcha; the SDK solves it by itself (`solvePow`). */
+  pow: PowChallenge;
+}
+
+/** The only proof-of-work algorithm: one PBKDF2-HMAC-SHA-256 derivation (Web Crypto) per attempt. */
+export const POW_ALGORITHM = 'PBKDF2-SHA-256';
+
+/**
+ * A proof-of-work challenge, signed by the server and bound to the session and its captcha.
+ * Solving: find the `number` from 0 to `maxNumber` for which PBKDF2-HMAC-SHA-256 with password
+ * `salt` (UTF-8), salt `String(number)` (UTF-8) and `iterations` derives the 32 bytes `key`.
+ * Tried in order, about half the numbers are needed: on average `iterations × (maxNumber + 2) / 2`.
+ */
+export interface PowChallenge {
+  algorithm: typeof POW_ALGORITHM;
+  /** Random per challenge (base64url). */
+  salt: string;
+  /** PBKDF2 iterations per attempt. */
+  iterations: number;
+  maxNumber: number;
+  /** The derived key to find (base64url of 32 bytes). */
+  key: string;
+  /** ISO 8601; the same moment as the captcha's `expiresAt`. */
+  expiresAt: string;
+  /** The server's HMAC over all of the above, the session and the captcha (base64url). */
+  signature: string;
+}
+
+/** The solved challenge, sent back as `pow` with `POST /api/v1/generate`. */
+export interface PowSolution extends PowChallenge {
+  number: number;
 }
 
 /**
@@ -77,6 +108,11 @@ export interface GenerateFields {
   seed?: number;
   /** 0–1000 characters. */
   negativePrompt?: string;
+  /**
+   * The captcha's proof of work, solved (`solvePow`). The SDK fills it in when the captcha was
+   * loaded through the same client; the API answers `pow_missing` without it.
+   */
+  pow?: PowSolution;
 }
 
 /** `POST /api/v1/generate` answered as JSON (also the `result` event of the SSE stream). */
@@ -126,6 +162,8 @@ export const ERROR_CODES = [
   'captcha_wrong',
   'captcha_expired',
   'captcha_audio_limit',
+  'pow_missing',
+  'pow_invalid',
   'rate_limited',
   'concurrent_limit',
   'prompt_rejected',
@@ -150,6 +188,8 @@ export const ERROR_STATUS = {
   captcha_wrong: 403,
   captcha_expired: 403,
   captcha_audio_limit: 429,
+  pow_missing: 400,
+  pow_invalid: 403,
   rate_limited: 429,
   concurrent_limit: 429,
   prompt_rejected: 422,

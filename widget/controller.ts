@@ -51,6 +51,7 @@ export class Controller {
   stop(): void {
     this.#captchaCall?.abort(UNMOUNT);
     this.#generateCall?.abort(UNMOUNT);
+    this.client?.proof.abort();
     clearTimeout(this.#waitTimer);
   }
 

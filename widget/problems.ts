@@ -4,6 +4,7 @@ import {
   isCaptchaError,
   isConnectionError,
   isOverloadedError,
+  isProofOfWorkError,
   isPromptRejectedError,
   isProviderError,
   isRateLimitError,
@@ -43,6 +44,9 @@ function kindOf(error: unknown, stage: Stage): ProblemKind {
   if (stage === 'audio') return 'audio';
   if (isCaptchaError(error)) return error.reason === 'wrong' ? 'captcha-wrong' : 'captcha-expired';
   if (isCapacityError(error)) return error.window === 'hour' ? 'capacity-hour' : 'capacity-day';
+  if (isProofOfWorkError(error)) return 'pow';
+  // The proof of work needs Web Crypto, which browsers give only to https (and localhost) pages.
+  if (!globalThis.crypto?.subtle) return 'insecure';
   if (isOverloadedError(error) || (isProviderError(error) && error.code === 'provider_busy')) return 'busy';
   if (isPromptRejectedError(error)) return 'rejected';
   if (isProviderError(error)) return error.code === 'provider_timeout' ? 'timeout' : 'provider';
@@ -57,6 +61,6 @@ function kindOf(error: unknown, stage: Stage): ProblemKind {
  * after a generation fails. Captcha-stage problems belong to the captcha box.
  */
 export function focusTarget(problem: Problem): 'answer' | 'prompt' | 'generate' {
-  if (problem.stage !== 'generate' || problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired') return 'answer';
+  if (problem.stage !== 'generate' || problem.kind === 'captcha-wrong' || problem.kind === 'captcha-expired' || problem.kind === 'pow') return 'answer';
   return problem.kind === 'rejected' ? 'prompt' : 'generate';
 }

@@ -84,6 +84,8 @@ const en = {
     concurrent: 'An image from your network is still being made. Try again when it is ready.',
     'capacity-hour': "This hour's free images are used up.",
     'capacity-day': "Today's free images are used up.",
+    pow: 'The captcha check expired or was used. Here is a new captcha: try again.',
+    insecure: 'The captcha check needs this page over https.',
     busy: 'The image service is busy right now.',
     rejected: 'The image service declined this prompt. Try describing it differently.',
     provider: 'The image service failed to make this image. Try again.',

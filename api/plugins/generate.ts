@@ -51,6 +51,14 @@ const optionsSchema = Joi.object<GeneratePluginOptions>({
 export interface GenerationLoad {
   inFlight(): number;
   queued(): number;
+  /** How full this instance is, for the proof of work's difficulty. */
+  queue(): QueueReading;
+}
+
+/** How many generations this instance holds (running and queued) and can hold. */
+export interface QueueReading {
+  busy: number;
+  capacity: number;
 }
 
 declare module '@hapi/hapi' {
@@ -68,6 +76,8 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
     const gate = new GenerationGate(options.maxInFlight, options.maxQueued);
     const typical = new TypicalDuration();
     const { provider } = options;
+    // How full this instance is: the proof of work grows harder as it fills.
+    server.expose('queue', (): QueueReading => ({ busy: gate.inFlight + gate.queued, capacity: options.maxInFlight + options.maxQueued }));
 
     const produce = async (body: GenerateRequest, disconnected: AbortSignal, onProgress: (percent: number) => void): Promise<GenerateResponse> => {
       const { width, height } = body.width && body.height ? { width: body.width, height: body.height } : IMAGE_SIZES[DEFAULT_ASPECT_RATIO];
@@ -98,7 +108,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
      * The order of the checks is the contract (README, "What the budget counts"): each refusal
      * before the captcha is spent leaves it pending and sends nothing upstream.
      *   validation (hapi, above) → per-client rate limit → per-client in-flight slot and the
-     *   budget (capacity) → room on this instance → captcha spent → queue → upstream.
+     *   budget (capacity) → room on this instance → proof of work → captcha spent → queue → upstream.
      * The budget share taken at admission is given back unless the generation reaches the
      * upstream call: a refused captcha, a full instance or a visitor who leaves the queue costs
      * nothing; a failed upstream call counts.
@@ -111,7 +121,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       try {
         slot = gate.enter(clientKey(request));
         if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
-        await server.plugins['imageka-session'].consume(request, body.captcha);
+        await server.plugins['imageka-session'].consume(request, body.captcha, body.pow);
       } catch (error) {
         slot?.release();
         admission.release();
@@ -165,8 +175,8 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
           failAction: (_request, _h, error) => {
             const { field, missing, message } = describeValidationError(error as Joi.ValidationError | undefined);
             // Only an absent answer is "missing"; a malformed one is an invalid request like any other field.
-            const missingCaptcha = field === 'captcha' && missing;
-            return apiError(400, missingCaptcha ? 'captcha_missing' : 'invalid_request', missingCaptcha ? 'Send the captcha answer with the prompt.' : message);
+            if (missing && field === 'captcha') return apiError(400, 'captcha_missing', 'Send the captcha answer with the prompt.');
+            return apiError(400, 'invalid_request', message);
           },
         },
         handler,

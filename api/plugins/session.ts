@@ -4,7 +4,7 @@ import Iron from '@hapi/iron';
 import Statehood from '@hapi/statehood';
 import Yar from '@hapi/yar';
 import Joi from 'joi';
-import { SESSION_COOKIE, SESSION_HEADER, type CaptchaResponse } from '../../sdk/types.js';
+import { SESSION_COOKIE, SESSION_HEADER, type CaptchaResponse, type PowSolution } from '../../sdk/types.js';
 import { renderCaptchaImage } from '../captcha/image.js';
 import type { CaptchaMaker } from '../captcha/maker.js';
 import { SpeechBusyError } from '../captcha/speech-thread.js';
@@ -64,8 +64,11 @@ const optionsSchema = Joi.object<SessionPluginOptions>({
 });
 
 export interface CaptchaGate {
-  /** Spends the pending answer (right or wrong); throws the matching Boom unless `given` was right. */
-  consume(request: Request, given: string): Promise<void>;
+  /**
+   * Checks the proof of work first (a bad one leaves the captcha pending), then spends the
+   * pending answer (right or wrong); throws the matching Boom unless both were right.
+   */
+  consume(request: Request, given: string, pow: PowSolution | undefined): Promise<void>;
 }
 
 declare module '@hapi/hapi' {
@@ -77,7 +80,7 @@ declare module '@hapi/hapi' {
 /** The session cookie, the captcha it guards, and the cookie-free header that can stand in for it. */
 export const sessionPlugin: Plugin<SessionPluginOptions> = {
   name: PLUGIN,
-  dependencies: ['imageka-rate-limit'],
+  dependencies: ['imageka-rate-limit', 'imageka-pow'],
   async register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
     // The seal carries its own expiry, on the server's clock: a value copied from (or planted in)
@@ -153,9 +156,14 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         await renewSessionId(request, options.store);
         const challenge = options.captcha();
         const expiresAt = options.now() + options.captchaTtlMs;
-        await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
+        const answer = challenge.text.toLowerCase();
+        await options.store.put(request.yar.id, { answer, expiresAt }, options.captchaTtlMs * 2);
         request.yar.set('pending', true);
-        const [image, allowance] = await Promise.all([renderCaptchaImage(challenge, undefined, { theme: darkRequested(request) ? 'dark' : 'light', scale: CAPTCHA_SCALE }), server.plugins['imageka-rate-limit'].allowance(request)]);
+        const [image, allowance, pow] = await Promise.all([
+          renderCaptchaImage(challenge, undefined, { theme: darkRequested(request) ? 'dark' : 'light', scale: CAPTCHA_SCALE }),
+          server.plugins['imageka-rate-limit'].allowance(request),
+          server.plugins['imageka-pow'].challenge({ sessionId: request.yar.id, answer, captchaExpiresAt: expiresAt }),
+        ]);
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
@@ -164,6 +172,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
           audio: '/api/v1/captcha/audio',
           generationsLeft: allowance.generationsLeft,
           generationsResetAt: new Date(allowance.resetAt).toISOString(),
+          pow,
         };
         return h.response(body).header(SESSION_HEADER, await sealSession(request.yar.id));
       },
@@ -197,13 +206,23 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       },
     });
 
-    server.expose('consume', async (request: Request, given: string) => {
+    server.expose('consume', async (request: Request, given: string, pow: PowSolution | undefined) => {
+      // Read, not taken: a missing or bad proof of work leaves the captcha for a corrected request.
+      const waiting = await options.store.peek(request.yar.id);
+      if (!waiting) throw noCaptcha();
+      if (!pow) throw apiError(400, 'pow_missing', 'Send the captcha\'s solved proof of work as "pow" (the SDK does it for you).');
+      await server.plugins['imageka-pow'].verify({ sessionId: request.yar.id, answer: waiting.answer, captchaExpiresAt: waiting.expiresAt }, pow);
       // Cleared in the session too; touched only when present so no cookie is set on a request without one.
       if (request.yar.get('pending') !== null) request.yar.clear('pending');
       const record = pending(await options.store.take(request.yar.id), options.now());
+      // A captcha issued in between replaced the one the proof was for: that proof cannot spend it.
+      if (record.answer !== waiting.answer || record.expiresAt !== waiting.expiresAt) {
+        throw apiError(403, 'pow_invalid', 'The proof of work belongs to an earlier captcha. Load a new captcha and try again.');
+      }
       if (!sameAnswer(record.answer, given)) {
         throw apiError(403, 'captcha_wrong', 'The captcha answer was wrong. Each captcha allows one attempt: load a new one and try again.');
       }
+      await server.plugins['imageka-pow'].started();
     });
   },
 };
@@ -213,6 +232,8 @@ function busy(error: SpeechBusyError) {
     ? apiError(429, 'rate_limited', 'Your earlier spoken captchas are still being made. Wait a moment, then try again.', { retryAfter: 1 })
     : apiError(503, 'overloaded', 'The server is making as many spoken captchas as it can. Try again in a few seconds.', { retryAfter: 2 });
 }
+
+const noCaptcha = () => apiError(400, 'captcha_missing', 'No captcha is pending for this session. Load a captcha, then send its answer.');
 
 /** 256 random bits: yar's default UUID has only 122. */
 function newSessionId(): string {
@@ -238,9 +259,7 @@ function darkRequested(request: Request): boolean {
 }
 
 function pending(record: CaptchaRecord | null, now: number): CaptchaRecord {
-  if (!record) {
-    throw apiError(400, 'captcha_missing', 'No captcha is pending for this session. Load a captcha, then send its answer.');
-  }
+  if (!record) throw noCaptcha();
   if (record.expiresAt <= now) {
     throw apiError(403, 'captcha_expired', 'The captcha expired. Load a new one and try again.');
   }

@@ -5,6 +5,7 @@ import { RedisBudgetCounter } from './budget-counter.js';
 import { FailFastRedisCache } from './cache-engine.js';
 import { RedisCaptchaStore } from './captcha-store.js';
 import { RedisClientSlots } from './client-slots.js';
+import { RedisRecentGenerations, RedisSpentProofs } from './proofs.js';
 import { closeRedis, connectRedis, redisIsReady, type RedisConnectionOptions } from './connection.js';
 import { RedisWindowCounter } from './window-counter.js';
 
@@ -20,7 +21,7 @@ export interface RedisDependenciesOptions extends RedisConnectionOptions {
   clientSlotLeaseMs?: number;
 }
 
-export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'audioPlayCounter' | 'isReady' | 'store'>> & {
+export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'audioPlayCounter' | 'spentProofs' | 'recentGenerations' | 'isReady' | 'store'>> & {
   client: Redis;
   /** Closes the connection; call it after `server.stop()`. */
   close(): Promise<void>;
@@ -44,6 +45,8 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     clientSlots: new RedisClientSlots(client, partition, options.clientSlotLeaseMs ?? 30_000),
     // As long as the longest captcha lifetime (CAPTCHA_TTL_SECONDS ≤ 1 hour): a count never ends before its captcha.
     audioPlayCounter: new RedisWindowCounter(client, partition, 60 * 60 * 1000, 'audio-plays'),
+    spentProofs: new RedisSpentProofs(client, partition),
+    recentGenerations: new RedisRecentGenerations(client, partition),
     isReady: () => redisIsReady(client),
     store: 'redis',
     client,

@@ -27,6 +27,8 @@ const ERROR_HELP: Record<ErrorCode, string> = {
   captcha_wrong: 'The answer was wrong. The captcha is spent: fetch a new one.',
   captcha_expired: 'The captcha is older than its time limit. Fetch a new one.',
   captcha_audio_limit: 'This captcha was played as often as one can be. Fetch a new one to hear another.',
+  pow_missing: 'The body has no solved proof of work (pow). The SDK adds it; with raw HTTP use solvePow.',
+  pow_invalid: 'The proof of work is not this captcha\'s, expired, already used or unsolved. Fetch a new captcha.',
   rate_limited: 'Too many requests from this address. Wait for Retry-After seconds.',
   concurrent_limit: 'This address already has as many images being made as it may. Wait until one is ready.',
   prompt_rejected: 'The image service refused the prompt.',

@@ -58,6 +58,13 @@ describe('serverOptionsFromEnv', () => {
     expect(budgetWarning({ provider: createOfflineProvider() })).toBeUndefined();
   });
 
+  it('reads the proof-of-work range, and refuses a maximum below the minimum', () => {
+    expect(serverOptionsFromEnv({})).toMatchObject({ powMinCost: 500_000, powMaxCost: 10_000_000 });
+    expect(serverOptionsFromEnv({ POW_MIN_COST: '2000', POW_MAX_COST: '8000' })).toMatchObject({ powMinCost: 2000, powMaxCost: 8000 });
+    expect(() => serverOptionsFromEnv({ POW_MIN_COST: '9000', POW_MAX_COST: '8000' })).toThrow(/POW_MAX_COST must be at least POW_MIN_COST/);
+    expect(() => serverOptionsFromEnv({ POW_MIN_COST: '10' })).toThrow(/POW_MIN_COST/);
+  });
+
   it('treats a blank variable as unset', () => {
     expect(serverOptionsFromEnv({ PORT: '', CORS_ORIGINS: '  ' })).toMatchObject({ port: 3000, corsOrigins: '*' });
   });

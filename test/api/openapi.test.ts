@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument, type JsonSchema, type Operation } from '../../api/openapi.js';
 import { ProviderError } from '../../api/providers/types.js';
 import { CAPTCHA_ANSWER_MAX_LENGTH, ERROR_CODES, ERROR_STATUS, IMAGE_SIZES, PROMPT_MAX_LENGTH, SEED_MAX } from '../../sdk/types.js';
-import { issueCaptcha, manualClock, scriptedProvider, testServer } from '../helpers/server.js';
+import { issueCaptcha, manualClock, scriptedProvider, testServer, withPow } from '../helpers/server.js';
 
 const doc = openApiDocument;
 
@@ -93,8 +93,8 @@ async function session(server: Server): Promise<{ cookie: string }> {
   return { cookie };
 }
 
-const generate = (server: Server, headers: Record<string, string>, payload: unknown) =>
-  call(server, { method: 'POST', url: '/api/v1/generate', headers, payload: payload as object });
+const generate = async (server: Server, headers: Record<string, string>, payload: object) =>
+  call(server, { method: 'POST', url: '/api/v1/generate', headers, payload: await withPow(headers.cookie ?? '', payload) });
 
 const failing = (kind: ConstructorParameters<typeof ProviderError>[0]) =>
   scriptedProvider(() => Promise.reject(new ProviderError(kind, 'upstream', kind === 'busy' ? { retryAfter: 9 } : {})));
@@ -139,7 +139,10 @@ describe('the OpenAPI document', () => {
     const request = resolve<JsonSchema>(doc.components.schemas.GenerateRequest!);
     expect(request.properties?.prompt).toMatchObject({ maxLength: PROMPT_MAX_LENGTH });
     expect(request.properties?.seed).toMatchObject({ maximum: SEED_MAX });
-    const valid = (body: object) => check(request, body);
+    const pow = { algorithm: 'PBKDF2-SHA-256', salt: 'A'.repeat(22), iterations: 1000, maxNumber: 0, key: 'A'.repeat(43), expiresAt: new Date().toISOString(), signature: 'A'.repeat(43), number: 0 };
+    const valid = (body: object) => check(request, { pow, ...body });
+    expect(check(request, { prompt: 'a', captcha: 'b' })).not.toEqual([]);
+    expect(valid({ prompt: 'a', captcha: 'b', pow: { ...pow, extra: 1 } })).not.toEqual([]);
     expect(valid({ prompt: 'a', captcha: 'b', ...IMAGE_SIZES['9:16'] })).toEqual([]);
     expect(valid({ prompt: 'a', captcha: 'b' })).toEqual([]);
     expect(valid({ prompt: 'a', captcha: 'b', width: 720, height: 720 })).not.toEqual([]);

@@ -1,8 +1,8 @@
 import Iron from '@hapi/iron';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { SESSION_HEADER } from '../../sdk/types.js';
-import { fixedCaptcha, generate, issueCaptcha, manualClock, sessionCookie, setCookies, testServer } from '../helpers/server.js';
+import { SESSION_HEADER, type ErrorBody } from '../../sdk/types.js';
+import { fixedCaptcha, generate, issueCaptcha, manualClock, sessionCookie, setCookies, solved, testServer } from '../helpers/server.js';
 
 const SECRET = 's'.repeat(40);
 
@@ -62,7 +62,8 @@ describe('GET /api/v1/captcha', () => {
     const bytes = Buffer.from(String(body.image).slice(String(body.image).indexOf(',') + 1), 'base64');
     const decoded = await sharp(bytes).metadata();
     expect(decoded).toMatchObject({ format: 'webp', width: body.width, height: body.height });
-    expect(JSON.stringify({ ...body, image: undefined })).not.toMatch(/svg|<path/i);
+    // The proof of work's fields are random base64url too.
+    expect(JSON.stringify({ ...body, image: undefined, pow: undefined })).not.toMatch(/svg|<path/i);
     expect(body.width).toBeGreaterThan(0);
     expect(body.height).toBeGreaterThan(0);
     expect(body.expiresAt).toBe(new Date(clock() + 600_000).toISOString());
@@ -124,14 +125,14 @@ describe('captcha answers', () => {
     expect((await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' })).result).toMatchObject({ code: 'captcha_missing' });
   });
 
-  it('expire after the configured time, checked with the injected clock', async () => {
+  it('expire after the configured time, checked with the injected clock (with their proof of work, checked first)', async () => {
     const clock = manualClock();
     const server = await testServer({ now: clock, captchaTtlMs: 60_000 });
     const { cookie } = await issueCaptcha(server);
     clock.advance(60_001);
     const response = await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' });
     expect(response.statusCode).toBe(403);
-    expect(response.result).toMatchObject({ code: 'captcha_expired' });
+    expect(response.result).toMatchObject({ code: 'pow_invalid', message: expect.stringContaining('expired') });
   });
 
   it('are accepted just before expiry', async () => {
@@ -144,7 +145,8 @@ describe('captcha answers', () => {
 
   it('without a session cookie are refused as missing', async () => {
     const server = await testServer();
-    const response = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' });
+    const { response: other } = await issueCaptcha(server);
+    const response = await generate(server, '', { prompt: 'a', captcha: 'ACDEH', pow: await solved(other) });
     expect(response.statusCode).toBe(400);
     expect(response.result).toMatchObject({ code: 'captcha_missing' });
     expect(setCookies(response)).toEqual([]);
@@ -159,7 +161,11 @@ describe('captcha answers', () => {
     );
     const statuses = responses.map((r) => r.statusCode).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 400)).toHaveLength(9);
+    // They carry the captcha's one proof of work, single use too and checked first: the others
+    // meet it spent (pow_invalid) or, once the winner took the captcha, no captcha at all.
+    const codes = responses.filter((r) => r.statusCode !== 200).map((r) => (r.result as ErrorBody).code);
+    expect(codes).toHaveLength(9);
+    expect(codes.every((code) => code === 'pow_invalid' || code === 'captcha_missing')).toBe(true);
   });
 
   it('work with the session carried in a header instead of a cookie', async () => {
@@ -168,17 +174,18 @@ describe('captcha answers', () => {
     const sealed = String(response.headers[SESSION_HEADER.toLowerCase()]);
     const unseal = (value: string) => Iron.unseal(value, SECRET, Iron.defaults);
     expect(await unseal(sealed)).toEqual(await unseal(sessionCookie(response).slice('imageka_session='.length)));
-    const ok = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' }, { [SESSION_HEADER]: sealed });
+    const pow = await solved(response);
+    const ok = await generate(server, '', { prompt: 'a', captcha: 'ACDEH', pow }, { [SESSION_HEADER]: sealed });
     expect(ok.statusCode).toBe(200);
     // Single use holds the same way.
-    const again = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' }, { [SESSION_HEADER]: sealed });
+    const again = await generate(server, '', { prompt: 'a', captcha: 'ACDEH', pow }, { [SESSION_HEADER]: sealed });
     expect(again.result).toMatchObject({ code: 'captcha_missing' });
   });
 
   it('ignore a forged session header', async () => {
     const server = await testServer();
-    await issueCaptcha(server);
-    const forged = await generate(server, '', { prompt: 'a', captcha: 'ACDEH' }, { [SESSION_HEADER]: 'Fe26.2**forged' });
+    const { response } = await issueCaptcha(server);
+    const forged = await generate(server, '', { prompt: 'a', captcha: 'ACDEH', pow: await solved(response) }, { [SESSION_HEADER]: 'Fe26.2**forged' });
     expect(forged.result).toMatchObject({ code: 'captcha_missing' });
   });
 });

@@ -3,6 +3,8 @@ import type { Server, ServerInjectResponse } from '@hapi/hapi';
 import { afterAll, onTestFinished } from 'vitest';
 import type { CaptchaMaker } from '../../api/captcha/maker.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
+import { solvePow } from '../../sdk/pow.js';
+import type { CaptchaResponse, PowChallenge, PowSolution } from '../../sdk/types.js';
 import type { GeneratedImage, GenerateInput, ImageProvider } from '../../api/providers/types.js';
 
 const drawCaptcha = createRequire(import.meta.url)('svg-captcha') as (text: string, options: object) => string;
@@ -18,6 +20,9 @@ export function manualClock(start = Date.UTC(2026, 0, 1)) {
   const now = () => time;
   return Object.assign(now, { advance: (ms: number) => void (time += ms) });
 }
+
+/** The cheapest proof of work (one attempt of 1000 iterations): tests that are not about its cost stay fast. */
+export const CHEAP_POW = { powMinCost: 1000, powMaxCost: 1000 } as const;
 
 const unstopped = new Set<Server>();
 
@@ -37,7 +42,7 @@ afterAll(async () => {
  * when the test that made it finishes, or when the file ends if it was made in a hook.
  */
 export async function testServer(options: CreateServerOptions = {}): Promise<Server> {
-  const server = await createServer({ port: 0, captcha: fixedCaptcha(), maxEventLoopDelayMs: 0, ...options });
+  const server = await createServer({ port: 0, captcha: fixedCaptcha(), maxEventLoopDelayMs: 0, ...CHEAP_POW, ...options });
   await server.initialize();
   unstopped.add(server);
   try {
@@ -61,13 +66,33 @@ export function sessionCookie(response: ServerInjectResponse): string {
   return cookie.split(';')[0]!;
 }
 
+/** The latest proof-of-work challenge issued to each session cookie, for `generate` to solve. */
+const challenges = new Map<string, PowChallenge>();
+
 export async function issueCaptcha(server: Server, headers: Record<string, string> = {}) {
   const response = await server.inject({ method: 'GET', url: '/api/v1/captcha', headers });
-  return { response, cookie: response.statusCode === 200 ? sessionCookie(response) : '' };
+  const cookie = response.statusCode === 200 ? sessionCookie(response) : '';
+  if (cookie) challenges.set(cookie, (response.result as CaptchaResponse).pow);
+  return { response, cookie };
 }
 
-export function generate(server: Server, cookie: string, payload: object, headers: Record<string, string> = {}) {
-  return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload });
+/** The solved proof of work of a captcha response, as the SDK would send it. */
+export function solved(response: ServerInjectResponse): Promise<PowSolution> {
+  return solvePow((response.result as CaptchaResponse).pow);
+}
+
+/**
+ * POST /api/v1/generate as the SDK sends it: with the solved proof of work of the session's
+ * latest captcha (from `issueCaptcha`), unless the payload says what `pow` to send.
+ */
+export async function generate(server: Server, cookie: string, payload: object, headers: Record<string, string> = {}) {
+  return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload: await withPow(cookie, payload) });
+}
+
+/** `payload` with the solved proof of work of the latest captcha `issueCaptcha` got for `cookie`, unless it has a `pow`. */
+export async function withPow<T extends object>(cookie: string, payload: T): Promise<T> {
+  const challenge = challenges.get(cookie);
+  return 'pow' in payload || !challenge ? payload : { ...payload, pow: await solvePow(challenge) };
 }
 
 /** A provider under the test's control. */

@@ -57,9 +57,12 @@ describe('Claim 4: the captcha answer exists only server-side and is deleted on 
     const { server, store, clock } = await setup();
     const { cookie } = await issueCaptcha(server);
     clock.advance(10 * MINUTE);
-    expect((await generate(server, cookie, { prompt: 'a', captcha: ANSWER })).result).toMatchObject({ code: 'captcha_expired' });
-    await issueCaptcha(server);
+    // Its proof of work expires with it and is checked first.
+    expect((await generate(server, cookie, { prompt: 'a', captcha: ANSWER })).result).toMatchObject({ code: 'pow_invalid', message: expect.stringContaining('expired') });
+    // Refused before it was spent: still held, expired, until it is forgotten.
     expect(store.size).toBe(1);
+    await issueCaptcha(server);
+    expect(store.size).toBe(2);
     clock.advance(20 * MINUTE);
     expect(store.size).toBe(0);
   });

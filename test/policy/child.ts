@@ -50,6 +50,9 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
       SESSION_SECRET: 'policy-tests-session-secret-0123456789abcdef',
       POLICY_CAPTCHA_PICKS: picks,
       POLICY_CAPTCHA_RANGE: String(CAPTCHA_ALPHABET.length),
+      // The cheapest proof of work: these tests are about what is written, not about its cost.
+      POW_MIN_COST: '1000',
+      POW_MAX_COST: '1000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

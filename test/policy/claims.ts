@@ -15,7 +15,7 @@ export interface Claim {
 }
 
 export const CLAIMS: readonly Claim[] = [
-  { number: 1, id: 'no-account', text: 'No account exists. The only inputs are the prompt, its options and the captcha answer.', test: 'test/policy/no-account.test.ts' },
+  { number: 1, id: 'no-account', text: 'No account exists. The only inputs are the prompt, its options, the captcha answer and its proof of work (the server\'s puzzle and the number your browser found).', test: 'test/policy/no-account.test.ts' },
   { number: 2, id: 'access-logs', text: 'Access logs hold only time, client address, method, path without query string, status, duration and user agent, and are deleted after 30 days.', test: 'test/policy/access-logs.test.ts' },
   { number: 3, id: 'no-prompt-in-logs', text: 'A canary prompt and captcha answer, sent through every path, appear in 0 bytes of the log folder, stdout and stderr.', test: 'test/policy/no-prompt-in-logs.test.ts' },
   { number: 4, id: 'captcha-single-use', text: 'The captcha answer exists only server-side and is deleted on first use. Session data expires within a bounded time. The cookie is a browser-session cookie.', test: 'test/policy/captcha-single-use.test.ts' },

@@ -2,12 +2,13 @@ import { rm } from 'node:fs/promises';
 import type { Server } from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRequestSchema } from '../../api/generation/request-schema.js';
+import type { CaptchaResponse } from '../../sdk/types.js';
 import { generate, issueCaptcha, testServer } from '../helpers/server.js';
 import { buildTestSite } from '../helpers/site.js';
 
 const ACCOUNT_WORDS = /account|login|log-in|logout|sign-?in|sign-?up|register|user|profile|password|auth|token|me$/i;
 
-describe('Claim 1: no account exists; the only inputs are the prompt, its options and the captcha answer', () => {
+describe('Claim 1: no account exists; the only inputs are the prompt, its options, the captcha answer and its proof of work', () => {
   let server: Server;
   let siteDir: string;
 
@@ -42,9 +43,13 @@ describe('Claim 1: no account exists; the only inputs are the prompt, its option
     }
   });
 
-  it('takes the prompt, its options (size, seed, negative prompt) and the captcha answer, and nothing else', async () => {
-    const fields = Object.keys(generateRequestSchema.describe().keys ?? {}).sort();
-    expect(fields).toEqual(['captcha', 'height', 'negativePrompt', 'prompt', 'seed', 'width']);
+  it('takes the prompt, its options (size, seed, negative prompt), the captcha answer and its proof of work, and nothing else', async () => {
+    const keys = generateRequestSchema.describe().keys ?? {};
+    expect(Object.keys(keys).sort()).toEqual(['captcha', 'height', 'negativePrompt', 'pow', 'prompt', 'seed', 'width']);
+    // The proof of work is the server's own challenge sent back with the number found: nothing about the visitor.
+    const { response } = await issueCaptcha(server);
+    const challenge = (response.result as CaptchaResponse).pow;
+    expect(Object.keys((keys.pow as { keys: object }).keys).sort()).toEqual([...Object.keys(challenge), 'number'].sort());
     for (const extra of ['email', 'name', 'user', 'userId', 'account', 'token']) {
       const { cookie } = await issueCaptcha(server);
       const response = await generate(server, cookie, { prompt: 'a lake', captcha: 'ACDEH', [extra]: 'x' });

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { solvePow } from '../../sdk/pow.js';
+import type { CaptchaResponse, PowSolution } from '../../sdk/types.js';
 import { startOpenAIFake } from '../api/providers/fakes/openai.js';
 import { CANARY, CANARY_CODE, type FakeUpstream, type Scenario } from '../api/providers/fakes/upstream.js';
 import { CHILD_CAPTCHA, removeChild, startChild, type Child } from './child.js';
@@ -24,6 +26,8 @@ const EXPECTED: Record<string, number> = {
   'validation: unknown field': 400,
   'validation: captcha answer too long': 400,
   'validation: missing captcha answer': 400,
+  'validation: malformed proof of work': 400,
+  'validation: missing proof of work': 400,
   'validation: prompt only in the query string': 400,
   'validation: body not JSON': 400,
   'validation: not application/json': 415,
@@ -102,16 +106,26 @@ describe('Claim 3: a canary prompt and captcha answer, sent through every path, 
 
 async function runEveryPath(child: Child, fake: FakeUpstream, outcomes: Record<string, number>): Promise<void> {
   const api = (path: string, init: RequestInit = {}) => fetch(`${child.origin}${path}`, init);
+  // Each session's proof of work, solved as the SDK would and sent with every object body.
+  const proofs = new Map<string, PowSolution>();
   const captcha = async (): Promise<string> => {
     const response = await api('/api/v1/captcha');
-    await response.arrayBuffer();
-    return response.status === 200 ? response.headers.getSetCookie()[0]!.split(';')[0]! : '';
+    if (response.status !== 200) {
+      await response.arrayBuffer();
+      return '';
+    }
+    const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!;
+    proofs.set(cookie, await solvePow(((await response.json()) as CaptchaResponse).pow));
+    return cookie;
   };
+  const withProof = (cookie: string, body: unknown) =>
+    typeof body === 'string' || (body as object | null) === null || 'pow' in (body as object) || !proofs.has(cookie) ? body : { ...(body as object), pow: proofs.get(cookie) };
   const send = async (cookie: string, body: unknown, headers: Record<string, string> = {}, path = '/api/v1/generate') => {
+    const sent = withProof(cookie, body);
     const response = await api(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie, ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
+      body: typeof sent === 'string' ? sent : JSON.stringify(sent),
     });
     await response.text();
     return response.status;
@@ -140,6 +154,8 @@ async function runEveryPath(child: Child, fake: FakeUpstream, outcomes: Record<s
     'validation: unknown field': { ...wrong, [CANARY]: CANARY },
     'validation: captcha answer too long': { prompt: CANARY, captcha: CAPTCHA_CANARY.repeat(4) },
     'validation: missing captcha answer': { prompt: CANARY },
+    'validation: malformed proof of work': { ...wrong, pow: CANARY },
+    'validation: missing proof of work': { ...wrong, pow: undefined },
     'validation: body not JSON': `{"prompt":"${CANARY}","captcha":"${CAPTCHA_CANARY}`,
     'validation: body too large': { ...wrong, negativePrompt: CANARY.repeat(400) },
   };
@@ -172,12 +188,15 @@ async function runEveryPath(child: Child, fake: FakeUpstream, outcomes: Record<s
   outcomes['unexpected exception while encoding the image'] = await send(encoding, right);
 
   fake.scenario = 'slow';
-  await clientAbort(child, fake, await captcha(), JSON.stringify(right));
+  const leaving = await captcha();
+  await clientAbort(child, fake, leaving, JSON.stringify(withProof(leaving, right)));
   await vi.waitFor(async () => expect(accessLines(await logLines(child.dirs.log)).map((line) => line.status)).toContain(499), { timeout: 10_000 });
   outcomes['client abort'] = 499;
   await attempt('provider timeout', right, 'slow');
 
-  for (let i = 0; i < 40 && outcomes['rate limit'] !== 429; i++) outcomes['rate limit'] = await send('', wrong);
+  // Well-formed (another session's proof of work), so each request reaches the limiter.
+  const limited = { ...wrong, pow: [...proofs.values()][0] };
+  for (let i = 0; i < 40 && outcomes['rate limit'] !== 429; i++) outcomes['rate limit'] = await send('', limited);
 }
 
 /** Sends the request, waits until the upstream has it, then hangs up. */

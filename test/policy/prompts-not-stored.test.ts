@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { solvePow } from '../../sdk/pow.js';
+import type { CaptchaResponse } from '../../sdk/types.js';
 import { MemoryCaptchaStore, type CaptchaRecord } from '../../api/captcha/store.js';
 import { startOpenAIFake } from '../api/providers/fakes/openai.js';
 import { CANARY, type FakeUpstream } from '../api/providers/fakes/upstream.js';
@@ -38,7 +40,7 @@ describe('Claim 6: prompts are never stored; nothing is written to disk during a
     fake = await startOpenAIFake();
     child = await startChild({ IMAGEKA_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-policy', OPENAI_BASE_URL: `${fake.url}/v1` });
     const captcha = await fetch(`${child.origin}/api/v1/captcha`);
-    await captcha.arrayBuffer();
+    const pow = await solvePow(((await captcha.json()) as CaptchaResponse).pow);
     const cookie = captcha.headers.getSetCookie()[0]!.split(';')[0]!;
     await vi.waitFor(async () => expect(accessLines(await logLines(child.dirs.log))).toHaveLength(1));
     logBefore = await logLines(child.dirs.log);
@@ -47,7 +49,7 @@ describe('Claim 6: prompts are never stored; nothing is written to disk during a
     const response = await fetch(`${child.origin}/api/v1/generate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ prompt: CANARY, negativePrompt: CANARY, captcha: CHILD_CAPTCHA }),
+      body: JSON.stringify({ prompt: CANARY, negativePrompt: CANARY, captcha: CHILD_CAPTCHA, pow }),
     });
     await response.arrayBuffer();
     status = response.status;

@@ -3,7 +3,7 @@ import { MemoryWindowCounter } from '../../api/limits/window-counter.js';
 import { MAX_LIMIT_WINDOW_MS } from '../../api/plugins/rate-limit.js';
 import { redisDependencies, type RedisDependencies } from '../../api/redis/index.js';
 import { createServer } from '../../api/server.js';
-import { generate, issueCaptcha, manualClock, testServer } from '../helpers/server.js';
+import { generate, issueCaptcha, manualClock, testServer, withPow } from '../helpers/server.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { recordingCache } from './support.js';
 
@@ -23,7 +23,7 @@ describe('Claim 7: rate-limit records are gone within 48 hours', () => {
     const server = await testServer({ now: clock, generationCounter: counter, generateWindowMs: windowMs });
     for (const client of ['198.51.100.1', '198.51.100.2']) {
       const { cookie } = await issueCaptcha(server, {});
-      await server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie }, payload: { prompt: 'a', captcha: 'ACDEH' }, remoteAddress: client });
+      await server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie }, payload: await withPow(cookie, { prompt: 'a', captcha: 'ACDEH' }), remoteAddress: client });
     }
     expect(counter.size).toBe(2);
     clock.advance(windowMs - 1);

@@ -20,10 +20,22 @@ function sessionRoutes(server: Server, cookie: string): Array<Promise<ServerInje
     server.inject('/api/v1/captcha'),
     server.inject({ url: '/api/v1/captcha', headers: { cookie } }),
     server.inject({ url: '/api/v1/captcha/audio', headers: { cookie } }),
-    generate(server, cookie, { prompt: 'a fox', captcha: ANSWER }),
-    generate(server, '', { prompt: 'a fox', captcha: ANSWER }),
+    generate(server, cookie, { prompt: 'a fox', captcha: ANSWER, pow: WELL_FORMED_POW }),
+    generate(server, '', { prompt: 'a fox', captcha: ANSWER, pow: WELL_FORMED_POW }),
   ];
 }
+
+/** Passes validation, so the request goes as far as the store. */
+const WELL_FORMED_POW = {
+  algorithm: 'PBKDF2-SHA-256',
+  salt: 'A'.repeat(22),
+  iterations: 1000,
+  maxNumber: 0,
+  key: 'A'.repeat(43),
+  expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  signature: 'A'.repeat(43),
+  number: 0,
+};
 
 function expectStoreUnavailable(responses: ServerInjectResponse[]) {
   for (const response of responses) {

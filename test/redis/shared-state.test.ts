@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../sdk/types.js';
-import { generate, issueCaptcha } from '../helpers/server.js';
+import { generate, issueCaptcha, solved } from '../helpers/server.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { ANSWER, cluster, codeOf, tally, untilReady, type Cluster } from './cluster.js';
 
@@ -47,8 +47,9 @@ describe('several instances sharing Redis', () => {
     const audio = await b!.inject({ method: 'GET', url: '/api/v1/captcha/audio', headers: { [SESSION_HEADER]: sealed } });
     expect(audio.statusCode).toBe(200);
     expect(audio.headers['content-type']).toMatch(/^audio\/wav/);
-    const solved = await b!.inject({ method: 'POST', url: '/api/v1/generate', headers: { [SESSION_HEADER]: sealed }, payload: { prompt: 'a fox', captcha: ANSWER } });
-    expect(solved.statusCode).toBe(200);
+    const payload = { prompt: 'a fox', captcha: ANSWER, pow: await solved(issued) };
+    const generated = await b!.inject({ method: 'POST', url: '/api/v1/generate', headers: { [SESSION_HEADER]: sealed }, payload });
+    expect(generated.statusCode).toBe(200);
   });
 
   it('keep sessions, captcha answers and rate-limit records in Redis, not in the process', async () => {
@@ -67,8 +68,9 @@ describe('several instances sharing Redis', () => {
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) => generate(servers[i % 2]!, cookie, { prompt: 'a fox', captcha: ANSWER })),
     );
-    expect(tally(responses)).toEqual({ 200: 1, 400: 9 });
-    expect(responses.filter((r) => r.statusCode === 400).map(codeOf)).toEqual(Array(9).fill('captcha_missing'));
+    // The one proof of work they share is spent first (pow_invalid), or the captcha is gone already.
+    expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    expect(responses.filter((r) => r.statusCode !== 200).map(codeOf).every((code) => code === 'pow_invalid' || code === 'captcha_missing')).toBe(true);
     expect(provider.calls).toHaveLength(1);
   });
 
@@ -103,5 +105,34 @@ describe('several instances sharing Redis', () => {
     const right = await generate(b!, cookie, { prompt: 'a fox', captcha: ANSWER });
     expect(codeOf(right)).toBe('captcha_missing');
     expect(provider.calls).toHaveLength(0);
+  });
+});
+
+describe('the proof of work across instances sharing Redis', () => {
+  it('is single use across instances: spent on one, refused on the other; 10 parallel over both, one passes', async () => {
+    const { servers: [a, b], provider } = await twoInstances();
+    const first = await issueCaptcha(a!);
+    const pow = await solved(first.response);
+    // A wrong number spends the proof on instance A; the right one is then refused on B.
+    const wrong = await generate(a!, first.cookie, { prompt: 'a fox', captcha: ANSWER, pow: { ...pow, number: pow.number + 1 } });
+    expect(codeOf(wrong)).toBe('pow_invalid');
+    const replay = await generate(b!, first.cookie, { prompt: 'a fox', captcha: ANSWER, pow });
+    expect(replay.result).toMatchObject({ code: 'pow_invalid', message: expect.stringContaining('already used') });
+
+    const second = await issueCaptcha(b!);
+    const both = await solved(second.response);
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => generate(i % 2 ? a! : b!, second.cookie, { prompt: 'a fox', captcha: ANSWER, pow: both })));
+    expect(responses.filter((response) => response.statusCode === 200)).toHaveLength(1);
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('counts recent generations for the whole deployment: both instances raise the difficulty', async () => {
+    const { servers: [a, b] } = await twoInstances({ powMinCost: 10_000, powMaxCost: 40_000, powFullRatePerHour: 12 });
+    for (const server of [a!, b!]) {
+      const { cookie } = await issueCaptcha(server);
+      expect((await generate(server, cookie, { prompt: 'a fox', captcha: ANSWER })).statusCode).toBe(200);
+    }
+    // 2 in the last 10 minutes = 12 an hour: full load, seen by each instance.
+    for (const server of [a!, b!]) expect(await server.plugins['imageka-pow'].difficulty()).toMatchObject({ load: 1, cost: 40_000 });
   });
 });

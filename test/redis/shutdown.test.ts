@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { shutDown } from '../../api/redis/shutdown.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { issueCaptcha } from '../helpers/server.js';
+import { issueCaptcha, solved } from '../helpers/server.js';
 import { ANSWER, cluster, untilReady, type Cluster } from './cluster.js';
 
 let redis: TestRedis | undefined;
@@ -30,11 +30,11 @@ async function listening() {
   const { server, redis: store } = open.instances[0]!;
   await server.start();
   await untilReady(server);
-  const { cookie } = await issueCaptcha(server);
+  const { cookie, response } = await issueCaptcha(server);
   const inFlight = fetch(`${server.info.uri}/api/v1/generate`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json' },
-    body: JSON.stringify({ prompt: 'a fox', captcha: ANSWER }),
+    body: JSON.stringify({ prompt: 'a fox', captcha: ANSWER, pow: await solved(response) }),
   });
   await generating;
   return { server, store, inFlight, release };

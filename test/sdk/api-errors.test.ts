@@ -78,8 +78,10 @@ describe('API errors as SDK classes (real server)', () => {
     const audio = (await failure(client.captchaAudio())) as CaptchaError;
     expect(audio).toMatchObject({ name: 'CaptchaError', reason: 'expired', status: 403 });
     expectSentOnce(audio, exchanges, '/api/v1/captcha/audio');
-    const generate = (await failure(client.generate({ prompt: 'x', captcha: ANSWER }))) as CaptchaError;
-    expect(generate).toMatchObject({ name: 'CaptchaError', reason: 'expired', code: 'captcha_expired' });
+    // The proof of work expired with it, and is checked first.
+    const generate = await failure(client.generate({ prompt: 'x', captcha: ANSWER }));
+    expect(generate).toMatchObject({ name: 'ProofOfWorkError', reason: 'invalid', code: 'pow_invalid', status: 403 });
+    expectSentOnce(generate, exchanges, '/api/v1/generate');
   });
 
   it('RateLimitError with retryAfter on generate, never re-sent', async () => {

@@ -33,6 +33,8 @@ const CLASS_OF: Record<ErrorCode, string> = {
   captcha_wrong: 'CaptchaError',
   captcha_expired: 'CaptchaError',
   captcha_audio_limit: 'CaptchaError',
+  pow_missing: 'ProofOfWorkError',
+  pow_invalid: 'ProofOfWorkError',
   rate_limited: 'RateLimitError',
   concurrent_limit: 'RateLimitError',
   prompt_rejected: 'PromptRejectedError',

@@ -24,7 +24,9 @@ const EXPORTS = [
   'Imageka',
   'NEGATIVE_PROMPT_MAX_LENGTH',
   'OverloadedError',
+  'POW_ALGORITHM',
   'PROMPT_MAX_LENGTH',
+  'ProofOfWorkError',
   'PromptRejectedError',
   'ProviderError',
   'RateLimitError',
@@ -38,11 +40,13 @@ const EXPORTS = [
   'isConnectionError',
   'isImagekaError',
   'isOverloadedError',
+  'isProofOfWorkError',
   'isPromptRejectedError',
   'isProviderError',
   'isRateLimitError',
   'isTimeoutError',
   'isValidationError',
+  'solvePow',
 ].sort();
 
 /** Runs Node in the repository, where `@imageka/sdk` resolves to the sdk/ workspace through its package.json `exports`. */

@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 import type { GenerateInput } from '../../api/providers/types.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
 import { Imageka, type ImagekaOptions } from '../../sdk/index.js';
-import { fixedCaptcha, scriptedProvider } from '../helpers/server.js';
+import { CHEAP_POW, fixedCaptcha, scriptedProvider } from '../helpers/server.js';
 
 export const ANSWER = 'ACDEH';
 
@@ -20,6 +20,7 @@ export async function startApi(options: CreateServerOptions = {}): Promise<{ ser
     port: 0,
     captcha: fixedCaptcha(ANSWER),
     maxEventLoopDelayMs: 0,
+    ...CHEAP_POW,
     ...options,
   });
   await server.start();

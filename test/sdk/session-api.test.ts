@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Imageka, isCaptchaError } from '../../sdk/index.js';
+import { Imageka, isCaptchaError, isProofOfWorkError } from '../../sdk/index.js';
 import { SESSION_HEADER } from '../../sdk/types.js';
 import { ANSWER, recordingFetch, startApi, type Exchange } from './harness.js';
 
@@ -60,7 +60,8 @@ describe('session handling against the real API', () => {
     const attempts = await Promise.allSettled(Array.from({ length: 5 }, () => client.generate({ prompt: 'x', captcha: ANSWER })));
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
     const refused = attempts.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
-    expect(refused.every((error) => isCaptchaError(error) && error.reason === 'missing')).toBe(true);
+    // They share the captcha's one proof of work: spent already (pow_invalid), or the captcha is gone.
+    expect(refused.every((error) => (isCaptchaError(error) && error.reason === 'missing') || (isProofOfWorkError(error) && error.reason === 'invalid'))).toBe(true);
     await expect(client.generate({ prompt: 'x', captcha: ANSWER })).rejects.toMatchObject({ name: 'CaptchaError', reason: 'missing' });
   });
 
@@ -70,7 +71,7 @@ describe('session handling against the real API', () => {
     const client = new Imageka({ baseUrl, fetch: recordingFetch(withoutCookies) });
     await client.captcha();
     now += 60_001;
-    await expect(client.generate({ prompt: 'x', captcha: ANSWER })).rejects.toMatchObject({ name: 'CaptchaError', reason: 'expired' });
+    await expect(client.generate({ prompt: 'x', captcha: ANSWER })).rejects.toMatchObject({ name: 'ProofOfWorkError', reason: 'invalid' });
   });
 
   it('each client is its own visitor: one client’s session does not answer for another', async () => {

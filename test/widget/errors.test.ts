@@ -29,15 +29,15 @@ describe('every error keeps the prompt and says what to do', () => {
     await untilState(mounted, 'done');
   });
 
-  it('an expired captcha: a fresh one loads by itself, with its own message', async () => {
+  it('an expired captcha (its proof of work, checked first, expired with it): a fresh one loads by itself, with its own message', async () => {
     const now = manualClock(Date.now());
     const api = await startApi({ now });
     const mounted = await readyWidget(api);
     now.advance(11 * 60 * 1000);
     await fillAndGenerate(mounted, 'late');
     await untilState(mounted, 'error');
-    expect(alerts(mounted)).toEqual(['The captcha expired. Here is a new one: try again.']);
-    expect(lastError(mounted)).toMatchObject({ code: 'captcha_expired' });
+    expect(alerts(mounted)).toEqual(['The captcha check expired or was used. Here is a new captcha: try again.']);
+    expect(lastError(mounted)).toMatchObject({ code: 'pow_invalid' });
     await captchaShown(mounted);
     expect(api.count('/api/v1/captcha')).toBe(2);
     expect(prompt(mounted)).toBe('late');

@@ -1,7 +1,7 @@
 import type { Server } from '@hapi/hapi';
 import { afterEach, expect, vi } from 'vitest';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
-import { fixedCaptcha } from '../helpers/server.js';
+import { CHEAP_POW, fixedCaptcha } from '../helpers/server.js';
 
 /** The answer every test server's captcha has. */
 export const ANSWER = 'ACDEH';
@@ -28,7 +28,7 @@ export interface Api {
 
 /** The real API on a loopback port, stopped after the test. */
 export async function startApi(options: CreateServerOptions = {}): Promise<Api> {
-  const server = await createServer({ host: '127.0.0.1', port: 0, captcha: fixedCaptcha(ANSWER), maxEventLoopDelayMs: 0, site: false, ...options });
+  const server = await createServer({ host: '127.0.0.1', port: 0, captcha: fixedCaptcha(ANSWER), maxEventLoopDelayMs: 0, site: false, ...CHEAP_POW, ...options });
   const log: string[] = [];
   server.events.on('response', (request) => {
     if (request.method === 'options') return;

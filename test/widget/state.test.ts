@@ -14,11 +14,15 @@ import {
   type CaptchaResponse,
   type ErrorBody,
   type ErrorCode,
+  ProofOfWorkError,
 } from '../../sdk/index.js';
 import { focusTarget, problemOf, type Problem } from '../../widget/problems.js';
 import { challengeOf, initialState, isCaptchaLoading, reduce, type Action, type Picture, type State } from '../../widget/state.js';
 
-const challenge: CaptchaResponse = { image: 'data:image/webp;base64,AA', width: 200, height: 70, expiresAt: '2026-01-01T00:10:00.000Z', audio: '/api/v1/captcha/audio', generationsLeft: 30, generationsResetAt: '2026-01-01T01:00:00.000Z' };
+const challenge: CaptchaResponse = {
+  image: 'data:image/webp;base64,AA', width: 200, height: 70, expiresAt: '2026-01-01T00:10:00.000Z', audio: '/api/v1/captcha/audio', generationsLeft: 30, generationsResetAt: '2026-01-01T01:00:00.000Z',
+  pow: { algorithm: 'PBKDF2-SHA-256', salt: 'A'.repeat(22), iterations: 1000, maxNumber: 0, key: 'A'.repeat(43), expiresAt: '2026-01-01T00:10:00.000Z', signature: 'A'.repeat(43) },
+};
 const next: CaptchaResponse = { ...challenge, image: 'data:image/webp;base64,BB' };
 const picture: Picture = { id: 'p', image: 'data:image/webp;base64,CC', prompt: 'fox', width: 1024, height: 1024, seed: 1, preview: true, createdAt: 1 };
 const wrong: Problem = { kind: 'captcha-wrong', stage: 'generate', code: 'captcha_wrong' };
@@ -113,6 +117,8 @@ describe('problems from SDK errors', () => {
     [new CaptchaError('wrong', 403, body('captcha_wrong', 403), none), 'captcha-wrong', 'captcha_wrong', 'answer'],
     [new CaptchaError('expired', 403, body('captcha_expired', 403), none), 'captcha-expired', 'captcha_expired', 'answer'],
     [new CaptchaError('missing', 400, body('captcha_missing', 400), none), 'captcha-expired', 'captcha_missing', 'answer'],
+    [new ProofOfWorkError('invalid', 403, body('pow_invalid', 403), none), 'pow', 'pow_invalid', 'answer'],
+    [new ProofOfWorkError('missing', 400, body('pow_missing', 400), none), 'pow', 'pow_missing', 'answer'],
     [new PromptRejectedError(422, body('prompt_rejected', 422), none), 'rejected', 'prompt_rejected', 'prompt'],
     [new ProviderError(502, body('provider_error', 502), none), 'provider', 'provider_error', 'generate'],
     [new ProviderError(504, body('provider_timeout', 504), none), 'timeout', 'provider_timeout', 'generate'],
