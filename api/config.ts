@@ -45,7 +45,10 @@ export const environmentSchema = Joi.object({
   OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
   SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', 30, 3600),
+  METRICS_PORT: Joi.number().port().label('METRICS_PORT'),
+  METRICS_HOST: Joi.string().hostname().default('127.0.0.1').label('METRICS_HOST'),
   MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
+  LOG_OUTPUT: Joi.string().valid('files', 'stdout').default('files').label('LOG_OUTPUT'),
   LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
   // The privacy policy promises deletion after 30 days at most.
   LOG_RETENTION_DAYS: Joi.number().integer().min(1).max(MAX_RETENTION_DAYS).default(MAX_RETENTION_DAYS).label('LOG_RETENTION_DAYS'),
@@ -84,7 +87,8 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     outputFormat: value.OUTPUT_FORMAT,
     hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
     maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
-    logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
+    logger: value.LOG_OUTPUT === 'stdout' ? { output: 'stdout' } : { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
+    metrics: value.METRICS_PORT === undefined ? false : { port: value.METRICS_PORT, host: value.METRICS_HOST },
   };
 }
 

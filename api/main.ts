@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   await server.start();
   const preview = options.provider.preview ? ' (offline preview provider: pictures are not AI)' : '';
   console.log(`[imageka] listening on ${server.info.uri} with provider "${options.provider.name}"${preview}`);
+  const metricsUrl = server.plugins['imageka-metrics'].url();
+  if (metricsUrl) console.log(`[imageka] metrics on ${metricsUrl}`);
 
   const stop = async () => {
     await shutDown(server, { timeoutMs: shutdownTimeoutMs, redis });

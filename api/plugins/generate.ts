@@ -12,7 +12,7 @@ import {
   type GenerateResponse,
 } from '../../sdk/types.js';
 import { headerText } from '../client-address.js';
-import { apiError, setCode } from '../errors.js';
+import { apiError, codeOf, setCode } from '../errors.js';
 import { GenerationGate } from '../generation/gate.js';
 import { describeFailure, providerFailureToBoom } from '../generation/outcome.js';
 import { describeValidationError, generateRequestSchema } from '../generation/request-schema.js';
@@ -47,11 +47,13 @@ const optionsSchema = Joi.object<GeneratePluginOptions>({
 /** `POST /api/v1/generate`: JSON by default, or a Server-Sent Events stream with progress. */
 export const generatePlugin: Plugin<GeneratePluginOptions> = {
   name: PLUGIN,
-  dependencies: ['imageka-session', 'imageka-rate-limit'],
+  dependencies: ['imageka-session', 'imageka-rate-limit', 'imageka-metrics'],
   register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
     const gate = new GenerationGate(options.maxInFlight, options.maxQueued);
     const { provider } = options;
+    const { metrics } = server.plugins['imageka-metrics'];
+    metrics.observe('generations', () => ({ inFlight: gate.inFlight, queued: gate.queued }));
 
     const produce = async (body: GenerateRequest, disconnected: AbortSignal, onProgress: (percent: number) => void): Promise<GenerateResponse> => {
       const { width, height } = body.width && body.height ? { width: body.width, height: body.height } : IMAGE_SIZES[DEFAULT_ASPECT_RATIO];
@@ -80,7 +82,10 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       const body = request.payload as GenerateRequest;
       await server.plugins['imageka-rate-limit'].check(request);
       const slot = gate.enter();
-      if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
+      if (!slot) {
+        metrics.generationFinished(provider.name, 'overloaded');
+        throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
+      }
       try {
         await server.plugins['imageka-session'].consume(request, body.captcha);
       } catch (error) {
@@ -96,14 +101,24 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         if (!res.writableEnded) disconnected.abort();
       });
       const run = async (onProgress: (percent: number) => void) => {
+        let started: number | undefined;
+        const finished = (outcome: string) => metrics.generationFinished(provider.name, outcome, started === undefined ? undefined : (performance.now() - started) / 1000);
         try {
           await untilAborted(slot.ready, disconnected.signal);
-          return await produce(body, disconnected.signal, onProgress);
+          started = performance.now();
+          const result = await produce(body, disconnected.signal, onProgress);
+          finished('ok');
+          return result;
         } catch (error) {
           // A visitor who left is not a failure; nobody is there to read the answer.
-          if (disconnected.signal.aborted) throw new Boom.Boom('Client closed the request', { statusCode: 499 });
+          if (disconnected.signal.aborted) {
+            finished('client_closed');
+            throw new Boom.Boom('Client closed the request', { statusCode: 499 });
+          }
           request.log(['generate', 'error'], describeFailure(error));
-          throw providerFailureToBoom(error);
+          const boom = providerFailureToBoom(error);
+          finished(codeOf(boom) ?? 'internal_error');
+          throw boom;
         } finally {
           slot.release();
         }

@@ -58,9 +58,10 @@ declare module '@hapi/hapi' {
 /** The session cookie, the captcha it guards, and the cookie-free header that can stand in for it. */
 export const sessionPlugin: Plugin<SessionPluginOptions> = {
   name: PLUGIN,
-  dependencies: ['imageka-rate-limit'],
+  dependencies: ['imageka-rate-limit', 'imageka-metrics'],
   async register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
+    const { metrics } = server.plugins['imageka-metrics'];
     const cookieOptions = {
       password: options.password,
       isHttpOnly: true,
@@ -126,6 +127,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         await options.store.put(request.yar.id, { answer: challenge.text.toLowerCase(), expiresAt }, options.captchaTtlMs * 2);
         request.yar.set('pending', true);
         const image = await renderCaptchaImage(challenge);
+        metrics.captchaIssued();
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
@@ -144,6 +146,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       async handler(request, h: ResponseToolkit) {
         const record = pending(await options.store.peek(request.yar.id), options.now());
         const audio = await options.speak(record.answer);
+        metrics.captchaSpoken();
         return h.response(audio).type('audio/wav');
       },
     });
@@ -151,8 +154,12 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     server.expose('consume', async (request: Request, given: string) => {
       // Cleared in the session too; touched only when present so no cookie is set on a request without one.
       if (request.yar.get('pending') !== null) request.yar.clear('pending');
-      const record = pending(await options.store.take(request.yar.id), options.now());
-      if (!sameAnswer(record.answer, given)) {
+      const taken = await options.store.take(request.yar.id);
+      if (taken && taken.expiresAt <= options.now()) metrics.captchaSpent('expired');
+      const record = pending(taken, options.now());
+      const right = sameAnswer(record.answer, given);
+      metrics.captchaSpent(right ? 'right' : 'wrong');
+      if (!right) {
         throw apiError(403, 'captcha_wrong', 'The captcha answer was wrong. Each captcha allows one attempt: load a new one and try again.');
       }
     });
