@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  * 20 s load test, thousands of fuzzed requests, the container's steps in a clean copy).
  */
 const BROWSER = ['test/site/browser-*.test.ts'];
-const LOAD = ['test/hardening/load.test.ts', 'test/hardening/fuzz.test.ts'];
+const LOAD = ['test/hardening/load.test.ts', 'test/hardening/fuzz.test.ts', 'test/container/*.test.ts'];
 const INTEGRATION = [
   // The real speech engine in worker threads: seconds per clip, too slow for the fast loop.
   'test/api/captcha/audio.test.ts',

@@ -190,7 +190,7 @@ function shaped(value: unknown, shape: RegExp): string | undefined {
  * Deletes the daily files whose date is `retentionDays` or more days before `now` (local
  * midnights, like pino-roll's file dates). Returns how many were deleted. Other files are left.
  */
-export async function removeExpiredLogs(dir: string, now: number, retentionDays: number): Promise<number> {
+async function removeExpiredLogs(dir: string, now: number, retentionDays: number): Promise<number> {
   const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw error;

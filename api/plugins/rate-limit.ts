@@ -89,7 +89,7 @@ export const rateLimitPlugin: Plugin<RateLimitPluginOptions> = {
   },
 };
 
-export function clientKey(request: Request): string {
+function clientKey(request: Request): string {
   return String(request.headers[CLIENT_HEADER]);
 }
 

@@ -2,7 +2,7 @@
  * AUTOMATIC1111 web UI API (also Forge and SD.Next): POST /sdapi/v1/txt2img blocks until the
  * image is done, so progress comes from polling /sdapi/v1/progress on a second connection.
  */
-import { UpstreamCall, discard, field, joinUrl, safeToken, sleep, statusFailure } from './http.js';
+import { UpstreamCall, discard, field, joinUrl, safeToken, delayUnlessAborted, statusFailure } from './http.js';
 import { imageFromBase64, progressReporter, rejectIfBlank } from './image-data.js';
 import type { GenerateInput, GeneratedImage, ImageProvider } from './types.js';
 
@@ -89,7 +89,7 @@ function watchProgress(
   const report = progressReporter(onProgress);
   void (async () => {
     while (!signal.aborted) {
-      await sleep(intervalMs, signal);
+      await delayUnlessAborted(intervalMs, signal);
       if (signal.aborted) break;
       try {
         const res = await fetch(url, { headers, signal });
