@@ -10,6 +10,13 @@ import { defineConfig } from 'vitest/config';
 const BROWSER = ['test/site/browser-*.test.ts'];
 const LOAD = ['test/hardening/load.test.ts', 'test/hardening/fuzz.test.ts', 'test/container/*.test.ts'];
 const INTEGRATION = [
+  // Real sockets: fake upstreams, trickling clients, several loopback addresses, spawned tools.
+  'test/hardening/*.test.ts',
+  'test/packages/*.test.ts',
+  'test/api/capacity.test.ts',
+  'test/api/fair-share.test.ts',
+  'test/api/openapi-tools.test.ts',
+  'test/api/captcha/audio-solver.test.ts',
   // The real speech engine in worker threads: seconds per clip, too slow for the fast loop.
   'test/api/captcha/audio.test.ts',
   'test/api/captcha-audio-route.test.ts',

@@ -421,6 +421,7 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getLiveness',
         summary: 'Liveness: the process is up (never touches Redis)',
+        security: [],
         responses: {
           '200': ok('The process answers; says nothing about the shared store.', json({ type: 'object', required: ['status'], additionalProperties: false, properties: { status: { const: 'ok' } } })),
         },

@@ -158,7 +158,8 @@ describe('difficulty that follows load', () => {
       return { bytes: await tinyPng(), mimeType: 'image/png', seed: 1 };
     });
     // Capacity 4 (2 running + 2 queued): one busy quarter doubles the work, a full queue pays 16×.
-    const server = await testServer({ ...range, provider, maxInFlight: 2, maxQueued: 2 });
+    // One client fills the queue here: room for all four of its requests (MAX_IN_FLIGHT_PER_CLIENT).
+    const server = await testServer({ ...range, provider, maxInFlight: 2, maxQueued: 2, maxInFlightPerClient: 4 });
     expect(attemptsOf((await issueCaptcha(server)).response)).toBe(1);
     const running: Promise<unknown>[] = [];
     const seen: number[] = [];

@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { Server } from '@hapi/hapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from '../../api/server.js';
-import { fixedCaptcha, issueCaptcha, testServer } from '../helpers/server.js';
+import { fixedCaptcha, issueCaptcha, testServer, withPow } from '../helpers/server.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -80,7 +80,8 @@ describe('POST /api/v1/generate without application/json', () => {
     const server = await testServer();
     servers.push(server);
     const { cookie } = await issueCaptcha(server);
-    return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload: JSON.stringify({ prompt: 'a lighthouse', captcha: 'ACDEH' }) });
+    const body = await withPow(cookie, { prompt: 'a lighthouse', captcha: 'ACDEH' });
+    return server.inject({ method: 'POST', url: '/api/v1/generate', headers: { cookie, ...headers }, payload: JSON.stringify(body) });
   };
 
   it.each([

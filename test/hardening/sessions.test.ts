@@ -5,7 +5,7 @@
 import type { Server } from '@hapi/hapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../sdk/types.js';
-import { generate, issueCaptcha, manualClock, testServer } from '../helpers/server.js';
+import { generate, issueCaptcha, manualClock, solved, testServer } from '../helpers/server.js';
 
 const BODY = { prompt: 'a lighthouse', captcha: 'ACDEH' };
 const MINUTE = 60_000;
@@ -47,7 +47,8 @@ describe('a new captcha starts a new session', () => {
     const oldSeal = String(first.response.headers[SESSION_HEADER.toLowerCase()]);
     const second = await srv.inject({ method: 'GET', url: '/api/v1/captcha', headers: { [SESSION_HEADER]: oldSeal } });
     const newSeal = String(second.headers[SESSION_HEADER.toLowerCase()]);
-    const send = (seal: string) => srv.inject({ method: 'POST', url: '/api/v1/generate', headers: { [SESSION_HEADER]: seal }, payload: BODY });
+    const pow = await solved(second);
+    const send = (seal: string) => srv.inject({ method: 'POST', url: '/api/v1/generate', headers: { [SESSION_HEADER]: seal }, payload: { ...BODY, pow } });
     expect(JSON.parse((await send(oldSeal)).payload).code).toBe('captcha_missing');
     expect((await send(newSeal)).statusCode).toBe(200);
   });

@@ -43,6 +43,7 @@ async function everyAnswer(server: Server): Promise<ServerInjectResponse[]> {
   for (const missing of ['/assets/missing.css', '/nope', '/privacy/', '/api/v1/nope', '/api/v2/generate']) await send(missing);
   await send({ method: 'DELETE', url: '/api/v1/health' });
   await send('/api/v1/health');
+  await send('/api/v1/health/live');
   await send('/api/v1/openapi.json');
   await send({ method: 'OPTIONS', url: '/api/v1/generate', headers: { origin: 'https://host.example', 'access-control-request-method': 'POST' } });
   await send('/api/v1/captcha/audio');
