@@ -297,7 +297,20 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
     },
   });
   await server.register(openApiPlugin);
+  observeEconomics(server, options.generationBudgetPerHour !== undefined || options.generationBudgetPerDay !== undefined);
   const site = options.site ?? defaultSite();
   if (site) await server.register({ plugin: staticSitePlugin, options: site });
   return server;
+}
+
+/** The budget and the proof of work, as gauges read at scrape time (both live in their own plugins). */
+function observeEconomics(server: Hapi.Server, budgeted: boolean): void {
+  const { metrics } = server.plugins['imageka-metrics'];
+  metrics.observe('powDifficulty', async () => (await server.plugins['imageka-pow'].difficulty()).cost);
+  if (!budgeted) return;
+  // The tighter window is what is left to spend.
+  metrics.observe('budgetLeft', async () => {
+    const { hour, day } = await server.plugins['imageka-capacity'].budgetLeft();
+    return Math.min(hour?.left ?? Infinity, day?.left ?? Infinity);
+  });
 }

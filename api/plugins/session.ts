@@ -213,6 +213,11 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       // Read, not taken: a missing or bad proof of work leaves the captcha for a corrected request.
       const waiting = await options.store.peek(request.yar.id);
       if (!waiting) throw noCaptcha();
+      if (waiting.expiresAt <= options.now()) {
+        // Dead already, so spent as expired; its proof of work expired with it and is refused below.
+        await options.store.take(request.yar.id);
+        metrics.captchaSpent('expired');
+      }
       if (!pow) throw apiError(400, 'pow_missing', 'Send the captcha\'s solved proof of work as "pow" (the SDK does it for you).');
       await server.plugins['imageka-pow'].verify({ sessionId: request.yar.id, answer: waiting.answer, captchaExpiresAt: waiting.expiresAt }, pow);
       // Cleared in the session too; touched only when present so no cookie is set on a request without one.

@@ -99,7 +99,7 @@ describe('metrics', () => {
       return { bytes: image, mimeType: 'image/png', seed: input.seed };
     });
     const captchaStore = new MemoryCaptchaStore();
-    const server = await started({ metrics: { port: 0 }, provider, captchaStore, maxInFlight: 1, maxQueued: 1 });
+    const server = await started({ metrics: { port: 0 }, provider, captchaStore, maxInFlight: 1, maxQueued: 1, maxInFlightPerClient: 3 });
     const sessions = await Promise.all([0, 1, 2].map(() => issueCaptcha(server)));
     const pending = sessions.slice(0, 2).map(({ cookie }) => generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' }));
     await expect.poll(() => provider.calls.length === 1 && captchaStore.size === 1).toBe(true);
@@ -126,5 +126,16 @@ describe('metrics', () => {
     expect(value(redis, 'imageka_redis_up')).toBe(1);
     up = false;
     expect(value(await scrape(running.at(-1)!), 'imageka_redis_up')).toBe(0);
+  });
+
+  it('show the proof-of-work difficulty, and what the budget has left once one is set', async () => {
+    const unbudgeted = await scrape(await started({ metrics: { port: 0 }, powMinCost: 2000, powMaxCost: 8000 }));
+    expect(value(unbudgeted, 'imageka_pow_difficulty')).toBe(2000);
+    expect(unbudgeted).not.toMatch(/^imageka_budget_left /m);
+    const server = await started({ metrics: { port: 0 }, generationBudgetPerHour: 3, generationBudgetPerDay: 10, provider: scriptedProvider(async (input) => ({ bytes: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#345' } }).png().toBuffer(), mimeType: 'image/png', seed: input.seed })) });
+    expect(value(await scrape(server), 'imageka_budget_left')).toBe(3);
+    const { cookie } = await issueCaptcha(server);
+    expect((await generate(server, cookie, { prompt: 'a fox', captcha: 'ACDEH' })).statusCode).toBe(200);
+    expect(value(await scrape(server), 'imageka_budget_left')).toBe(2);
   });
 });
