@@ -59,8 +59,11 @@ export const environmentSchema = Joi.object({
   OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
   SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', 30, 3600),
+  METRICS_PORT: Joi.number().port().label('METRICS_PORT'),
+  METRICS_HOST: Joi.string().hostname().default('127.0.0.1').label('METRICS_HOST'),
   MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
   MEMORY_CACHE_MB: Joi.number().integer().min(1).max(65_536).default(100).label('MEMORY_CACHE_MB'),
+  LOG_OUTPUT: Joi.string().valid('files', 'stdout').default('files').label('LOG_OUTPUT'),
   LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
   // Output URLs outside these (and the adapter's own hosts) are refused: see providers/download.ts.
   PROVIDER_DOWNLOAD_HOSTS: Joi.string()
@@ -111,7 +114,8 @@ export function serverOptionsFromEnv(env: Environment): CreateServerOptions {
     hsts: value.HSTS === 'auto' ? 'auto' : value.HSTS === 'on',
     maxEventLoopDelayMs: value.MAX_EVENT_LOOP_DELAY_MS,
     memoryCacheBytes: value.MEMORY_CACHE_MB * 1024 * 1024,
-    logger: { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
+    logger: value.LOG_OUTPUT === 'stdout' ? { output: 'stdout' } : { dir: resolve(value.LOG_DIR), retentionDays: value.LOG_RETENTION_DAYS },
+    metrics: value.METRICS_PORT === undefined ? false : { port: value.METRICS_PORT, host: value.METRICS_HOST },
   };
 }
 

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   if (warning) console.warn(warning);
   const preview = options.provider.preview ? ' (offline preview provider: pictures are not AI)' : '';
   console.log(`[imageka] listening on ${server.info.uri} with provider "${options.provider.name}"${preview}`);
+  const metricsUrl = server.plugins['imageka-metrics'].url();
+  if (metricsUrl) console.log(`[imageka] metrics on ${metricsUrl}`);
 
   const stop = async () => {
     await shutDown(server, { timeoutMs: shutdownTimeoutMs, redis });

@@ -417,6 +417,15 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/api/v1/health/live': {
+      get: {
+        operationId: 'getLiveness',
+        summary: 'Liveness: the process is up (never touches Redis)',
+        responses: {
+          '200': ok('The process answers; says nothing about the shared store.', json({ type: 'object', required: ['status'], additionalProperties: false, properties: { status: { const: 'ok' } } })),
+        },
+      },
+    },
     '/api/v1/openapi.json': {
       get: {
         operationId: 'getOpenApi',

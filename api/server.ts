@@ -14,6 +14,7 @@ import { accessLogPlugin } from './plugins/access-log.js';
 import { capacityPlugin } from './plugins/capacity.js';
 import { generatePlugin } from './plugins/generate.js';
 import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { powPlugin } from './plugins/pow.js';
 import { MemoryRecentGenerations, MemorySpentProofs, type RecentGenerations, type SpentProofs } from './pow/ledger.js';
@@ -114,10 +115,15 @@ export interface CreateServerOptions {
   hsts?: boolean | 'auto';
   /** hapi answers 503 while the event loop lags more than this; 0 disables. @default 1000 */
   maxEventLoopDelayMs?: number;
-  /** JSON-lines access and event logs, one file per day, deleted after `retentionDays` (≤ 30). @default false */
-  logger?: { dir: string; retentionDays: number; now?: () => number } | false;
+  /**
+   * JSON-lines access and event logs: one file per day in `dir`, deleted after `retentionDays`
+   * (≤ 30), or `output: 'stdout'` for a container's log collector. @default false
+   */
+  logger?: { output?: 'files' | 'stdout'; dir?: string; retentionDays?: number; now?: () => number } | false;
   /** The site build to serve (pages, assets, /widget.js); false serves the API alone. @default dist/site when built */
   site?: StaticSiteOptions | false;
+  /** Prometheus `GET /metrics` on its own port (0 picks one) and interface. @default false */
+  metrics?: { port: number; host?: string } | false;
 }
 
 export const DEFAULT_POW_MIN_COST = 500_000;
@@ -208,6 +214,13 @@ export async function createServer(options: CreateServerOptions = {}): Promise<H
   // Sessions and rate-limit records go to the given cache by its name (an unnamed one is hapi's default).
   const cacheName = options.cache ? options.cache.name : 'imageka';
 
+  await server.register({
+    plugin: metricsPlugin,
+    options: {
+      listen: options.metrics ? { port: options.metrics.port, host: options.metrics.host ?? '127.0.0.1' } : false,
+      ...(options.store === 'redis' && options.isReady ? { redisUp: options.isReady } : {}),
+    },
+  });
   if (options.logger) {
     await server.register({ plugin: accessLogPlugin, options: { ...options.logger, now: options.logger.now ?? now, trustedProxies } });
   }

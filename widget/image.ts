@@ -1,7 +1,7 @@
 import type { Picture } from './state.js';
 
 /** Longest side of a picture kept in history. */
-export const HISTORY_SIDE = 512;
+const HISTORY_SIDE = 512;
 /**
  * Longest `data:` URL kept per picture, in characters. Browsers give an origin about 5 million
  * characters of localStorage: 25 pictures × 180 000 plus their prompts stay under it.

@@ -13,7 +13,7 @@ import {
   type GenerateResponse,
 } from '../../sdk/types.js';
 import { headerText } from '../client-address.js';
-import { apiError, setCode } from '../errors.js';
+import { apiError, codeOf, setCode } from '../errors.js';
 import { GenerationGate, type Slot } from '../generation/gate.js';
 import { TypicalDuration } from '../generation/typical-duration.js';
 import { describeFailure, providerFailureToBoom } from '../generation/outcome.js';
@@ -70,7 +70,7 @@ declare module '@hapi/hapi' {
 /** `POST /api/v1/generate`: JSON by default, or a Server-Sent Events stream with progress. */
 export const generatePlugin: Plugin<GeneratePluginOptions> = {
   name: PLUGIN,
-  dependencies: ['imageka-session', 'imageka-rate-limit', 'imageka-capacity'],
+  dependencies: ['imageka-session', 'imageka-rate-limit', 'imageka-capacity', 'imageka-metrics'],
   register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
     const gate = new GenerationGate(options.maxInFlight, options.maxQueued);
@@ -78,6 +78,8 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
     const { provider } = options;
     // How full this instance is: the proof of work grows harder as it fills.
     server.expose('queue', (): QueueReading => ({ busy: gate.inFlight + gate.queued, capacity: options.maxInFlight + options.maxQueued }));
+    const { metrics } = server.plugins['imageka-metrics'];
+    metrics.observe('generations', () => ({ inFlight: gate.inFlight, queued: gate.queued }));
 
     const produce = async (body: GenerateRequest, disconnected: AbortSignal, onProgress: (percent: number) => void): Promise<GenerateResponse> => {
       const { width, height } = body.width && body.height ? { width: body.width, height: body.height } : IMAGE_SIZES[DEFAULT_ASPECT_RATIO];
@@ -116,11 +118,17 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
     const handler: Lifecycle.Method = async (request, h) => {
       const body = request.payload as GenerateRequest;
       await server.plugins['imageka-rate-limit'].check(request);
-      const admission = await server.plugins['imageka-capacity'].admit(request);
+      const admission = await server.plugins['imageka-capacity'].admit(request).catch((error: unknown) => {
+        if (Boom.isBoom(error) && codeOf(error) === 'capacity_reached') metrics.budgetRefused();
+        throw error;
+      });
       let slot: Slot | null = null;
       try {
         slot = gate.enter(clientKey(request));
-        if (!slot) throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
+        if (!slot) {
+          metrics.generationFinished(provider.name, 'overloaded');
+          throw apiError(503, 'overloaded', 'The server is handling as many images as it can. Try again in a few seconds.', { retryAfter: 5 });
+        }
         await server.plugins['imageka-session'].consume(request, body.captcha, body.pow);
       } catch (error) {
         slot?.release();
@@ -137,18 +145,28 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         if (!res.writableEnded) disconnected.abort();
       });
       const run = async (events: GenerationEvents) => {
+        let started: number | undefined;
+        const finished = (outcome: string) => metrics.generationFinished(provider.name, outcome, started === undefined ? undefined : (performance.now() - started) / 1000);
         try {
           if (admitted.position > 0) events.queued(admitted.position);
           admitted.onPosition(events.queued);
           await untilAborted(admitted.ready, disconnected.signal);
           admission.start();
           events.started();
-          return await produce(body, disconnected.signal, events.progress);
+          started = performance.now();
+          const result = await produce(body, disconnected.signal, events.progress);
+          finished('ok');
+          return result;
         } catch (error) {
           // A visitor who left is not a failure; nobody is there to read the answer.
-          if (disconnected.signal.aborted) throw new Boom.Boom('Client closed the request', { statusCode: 499 });
+          if (disconnected.signal.aborted) {
+            finished('client_closed');
+            throw new Boom.Boom('Client closed the request', { statusCode: 499 });
+          }
           request.log(['generate', 'error'], describeFailure(error));
-          throw providerFailureToBoom(error);
+          const boom = providerFailureToBoom(error);
+          finished(codeOf(boom) ?? 'internal_error');
+          throw boom;
         } finally {
           admitted.release();
           admission.release();

@@ -19,6 +19,14 @@ export const healthPlugin: Plugin<HealthPluginOptions> = {
   name: 'imageka-health',
   register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, 'Invalid "imageka-health" options');
+    // Liveness: the process answers. It touches nothing shared, so an orchestrator never restarts
+    // an instance because Redis is away (readiness takes it out of rotation instead).
+    server.route({
+      method: 'GET',
+      path: '/api/v1/health/live',
+      options: { cors: true, description: 'Liveness: the process is up (never touches Redis)' },
+      handler: (_request, h) => h.response({ status: 'ok' }),
+    });
     server.route({
       method: 'GET',
       path: '/api/v1/health',

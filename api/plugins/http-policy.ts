@@ -19,6 +19,12 @@ const optionsSchema = Joi.object<HttpPolicyOptions>({
 const LOCKED_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const HSTS = 'max-age=63072000; includeSubDomains';
 
+declare module '@hapi/hapi' {
+  interface PluginsStates {
+    'imageka-http-policy'?: { requestId: string };
+  }
+}
+
 /**
  * The rules every response follows: security headers, a request id on API answers, no caching of
  * API answers, and error bodies that always carry a stable `code` and never internals.
@@ -29,7 +35,7 @@ export const httpPolicyPlugin: Plugin<HttpPolicyOptions> = {
     const options = Joi.attempt(rawOptions, optionsSchema, 'Invalid "imageka-http-policy" options');
 
     server.ext('onRequest', (request, h) => {
-      request.plugins['imageka-http-policy' as never] = { requestId: randomUUID() } as never;
+      request.plugins['imageka-http-policy'] = { requestId: randomUUID() };
       // `Origin: null` is an opaque origin (sandboxed frames, file: pages, some redirects): no site
       // anyone could allow. Without the header hapi's CORS answers it nothing, even with '*'.
       if (request.headers.origin === 'null') delete request.headers.origin;
@@ -54,16 +60,12 @@ export const httpPolicyPlugin: Plugin<HttpPolicyOptions> = {
       }
       if (request.path.startsWith('/api/')) {
         headers['cache-control'] = 'no-store';
-        headers['x-request-id'] = requestId(request);
+        headers['x-request-id'] = request.plugins['imageka-http-policy']?.requestId ?? '';
       }
       return h.continue;
     });
   },
 };
-
-export function requestId(request: Request): string {
-  return (request.plugins['imageka-http-policy' as never] as { requestId?: string } | undefined)?.requestId ?? '';
-}
 
 /** Errors hapi raises itself (routing, payload parsing, load limits) get a code and our wording. */
 function normalizeError(error: Boom.Boom): void {

@@ -80,9 +80,10 @@ declare module '@hapi/hapi' {
 /** The session cookie, the captcha it guards, and the cookie-free header that can stand in for it. */
 export const sessionPlugin: Plugin<SessionPluginOptions> = {
   name: PLUGIN,
-  dependencies: ['imageka-rate-limit', 'imageka-pow'],
+  dependencies: ['imageka-rate-limit', 'imageka-pow', 'imageka-metrics'],
   async register(server: Server, rawOptions) {
     const options = Joi.attempt(rawOptions, optionsSchema, `Invalid "${PLUGIN}" options`);
+    const { metrics } = server.plugins['imageka-metrics'];
     // The seal carries its own expiry, on the server's clock: a value copied from (or planted in)
     // a browser is refused once it is older than a session lives, whatever the store still holds.
     const seal = {
@@ -164,6 +165,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
           server.plugins['imageka-rate-limit'].allowance(request),
           server.plugins['imageka-pow'].challenge({ sessionId: request.yar.id, answer, captchaExpiresAt: expiresAt }),
         ]);
+        metrics.captchaIssued();
         const body: CaptchaResponse = {
           image: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
           width: image.width,
@@ -201,6 +203,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
         const audio = await options.speak(record.answer, { language, client: clientKey(request) }).catch((error: unknown) => {
           throw error instanceof SpeechBusyError ? busy(error) : error;
         });
+        metrics.captchaSpoken();
         // Says which language was spoken: English when the one asked for has no voice.
         return h.response(audio).type('audio/wav').header('content-language', language);
       },
@@ -214,12 +217,16 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       await server.plugins['imageka-pow'].verify({ sessionId: request.yar.id, answer: waiting.answer, captchaExpiresAt: waiting.expiresAt }, pow);
       // Cleared in the session too; touched only when present so no cookie is set on a request without one.
       if (request.yar.get('pending') !== null) request.yar.clear('pending');
-      const record = pending(await options.store.take(request.yar.id), options.now());
+      const taken = await options.store.take(request.yar.id);
+      if (taken && taken.expiresAt <= options.now()) metrics.captchaSpent('expired');
+      const record = pending(taken, options.now());
       // A captcha issued in between replaced the one the proof was for: that proof cannot spend it.
       if (record.answer !== waiting.answer || record.expiresAt !== waiting.expiresAt) {
         throw apiError(403, 'pow_invalid', 'The proof of work belongs to an earlier captcha. Load a new captcha and try again.');
       }
-      if (!sameAnswer(record.answer, given)) {
+      const right = sameAnswer(record.answer, given);
+      metrics.captchaSpent(right ? 'right' : 'wrong');
+      if (!right) {
         throw apiError(403, 'captcha_wrong', 'The captcha answer was wrong. Each captcha allows one attempt: load a new one and try again.');
       }
       await server.plugins['imageka-pow'].started();

@@ -2,7 +2,7 @@
  * AUTOMATIC1111 web UI API (also Forge and SD.Next): POST /sdapi/v1/txt2img blocks until the
  * image is done, so progress comes from polling /sdapi/v1/progress on a second connection.
  */
-import { UpstreamCall, discard, documentedCode, field, joinUrl, sleep, statusFailure } from './http.js';
+import { UpstreamCall, discard, documentedCode, field, joinUrl, delayUnlessAborted, statusFailure } from './http.js';
 import { imageFromBase64, progressReporter, rejectIfBlank } from './image-data.js';
 import type { GenerateInput, GeneratedImage, ImageProvider } from './types.js';
 
@@ -95,7 +95,7 @@ function watchProgress(
   const report = progressReporter(onProgress);
   void (async () => {
     while (!signal.aborted) {
-      await sleep(intervalMs, signal);
+      await delayUnlessAborted(intervalMs, signal);
       if (signal.aborted) break;
       try {
         const res = await fetch(url, { headers, signal });

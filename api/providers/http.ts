@@ -7,7 +7,7 @@ import { parseRetryAfter } from '../../sdk/retry-after.js';
 import { ProviderError } from './types.js';
 
 /** Large enough for a 4K PNG, small enough that a hostile upstream cannot exhaust memory. */
-export const MAX_BODY_BYTES = 48 * 1024 * 1024;
+const MAX_BODY_BYTES = 48 * 1024 * 1024;
 /** JSON answers may carry the image as base64 (4/3 of its bytes): room for the largest accepted one. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 /** Upstreams can say "come back tomorrow" (daily quotas); clients should retry far sooner. */
@@ -93,7 +93,7 @@ export class UpstreamCall {
   /** Waits `ms`, but wakes up (and throws) as soon as the call is aborted. */
   async sleep(ms: number): Promise<void> {
     this.throwIfAborted();
-    await sleep(ms, this.signal);
+    await delayUnlessAborted(ms, this.signal);
     this.throwIfAborted();
   }
 
@@ -114,7 +114,7 @@ export class UpstreamCall {
 }
 
 /** Resolves after `ms`, or early when `signal` aborts; never rejects. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function delayUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
@@ -188,7 +188,7 @@ export function mentionsSafety(...texts: unknown[]): boolean {
  * Seconds from `retry-after-ms`, or `Retry-After` as delta-seconds or an HTTP-date; at least 1,
  * at most RETRY_AFTER_CAP_SECONDS; undefined when absent or unreadable.
  */
-export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
+export function upstreamRetryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) return clampRetry(Number(ms) / 1000);
   const seconds = parseRetryAfter(headers.get('retry-after'), now);
@@ -207,7 +207,7 @@ export function clampRetry(seconds: number): number {
 export function statusFailure(res: Response, code?: string, retryAfter?: number): ProviderError {
   const detail = `upstream ${res.status}${code ? ` ${code}` : ''}`;
   if (res.status === 429 || res.status === 402 || res.status === 503) {
-    return new ProviderError('busy', detail, { retryAfter: retryAfterSeconds(res.headers) ?? retryAfter });
+    return new ProviderError('busy', detail, { retryAfter: upstreamRetryAfterSeconds(res.headers) ?? retryAfter });
   }
   if (res.status === 408 || res.status === 504) return new ProviderError('timeout', detail);
   return new ProviderError('error', detail);

@@ -9,7 +9,7 @@ import { ProviderError, type GeneratedImage } from './types.js';
 import { decodeUpstream, upstreamImageSize } from './upstream-image.js';
 
 /** The mime type from the magic bytes; upstream content-type headers are not trusted. */
-export function sniffImageType(bytes: Uint8Array): string | undefined {
+function sniffImageType(bytes: Uint8Array): string | undefined {
   const starts = (sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
   if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';

@@ -135,7 +135,7 @@ export function createOpenAIProvider(config: OpenAIConfig): ImageProvider {
 }
 
 /** GPT image models take three sizes; gpt-image-2 takes any WxH with sides divisible by 16. */
-export function gptImageSize(model: string, width: number, height: number): string {
+function gptImageSize(model: string, width: number, height: number): string {
   if (model.startsWith('gpt-image-2') && width % 16 === 0 && height % 16 === 0) return `${width}x${height}`;
   if (width > height) return '1536x1024';
   if (width < height) return '1024x1536';

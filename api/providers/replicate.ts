@@ -3,7 +3,7 @@
  * download the output URL. Progress comes from the tqdm lines in `logs`.
  */
 import { downloadRules, type DownloadRules } from './download.js';
-import { UpstreamCall, bearer, discard, field, joinUrl, mentionsSafety, retryAfterSeconds, safeToken, statusFailure } from './http.js';
+import { UpstreamCall, bearer, discard, field, joinUrl, mentionsSafety, upstreamRetryAfterSeconds, safeToken, statusFailure } from './http.js';
 import { aspectRatioOf, cropToAspect, downloadImage, progressReporter } from './image-data.js';
 import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
@@ -94,7 +94,7 @@ async function poll(call: UpstreamCall, url: string, auth: Record<string, string
     if (res.ok) return call.json(res);
     await discard(res);
     if (res.status !== 429 && res.status < 500) throw statusFailure(res);
-    await call.sleep((retryAfterSeconds(res.headers) ?? 0) * 1000 || pollIntervalMs);
+    await call.sleep((upstreamRetryAfterSeconds(res.headers) ?? 0) * 1000 || pollIntervalMs);
   }
 }
 

@@ -295,6 +295,13 @@ describe('real responses match the document', () => {
     expect([ready.statusCode, down.statusCode]).toEqual([200, 503]);
   });
 
+  it('liveness, even while the store is not ready', async () => {
+    let asked = 0;
+    const live = await call(await testServer({ isReady: () => (asked += 1) < 0 }), { method: 'GET', url: '/api/v1/health/live' });
+    expect(live.statusCode).toBe(200);
+    expect(asked).toBe(0);
+  });
+
   it('an unknown route answers the documented NotFound response', async () => {
     const response = await (await testServer()).inject({ method: 'POST', url: '/api/v1/captcha' });
     expect(response.statusCode).toBe(404);

@@ -5,6 +5,7 @@ import { ConfigError, serverOptionsFromEnv } from '../../api/config.js';
 import { createServer } from '../../api/server.js';
 import { ProviderError } from '../../api/providers/types.js';
 import { generate, issueCaptcha, manualClock, scriptedProvider } from '../helpers/server.js';
+import { removeChild, startChild, stopChild } from './child.js';
 import { ACCESS_FIELDS, EVENT_FIELDS, accessLines, allBytes, containsText, eventLines, localDate, localMidnight, loggedServer, logLines, tempDir } from './support.js';
 
 const SECRET = 'canary-claim2-Hx81';
@@ -121,3 +122,30 @@ async function loggedServerIn(logDir: string, now: () => number) {
   await server.initialize();
   return { server };
 }
+
+describe('LOG_OUTPUT=stdout (containers)', () => {
+  it('writes the same JSON lines to standard output and no file at all', async () => {
+    const child = await startChild({ LOG_OUTPUT: 'stdout' });
+    try {
+      expect((await fetch(`${child.origin}/api/v1/health/live?token=${SECRET}`)).status).toBe(200);
+      await vi.waitFor(() => expect(child.stdout()).toMatch(/"path":"\/api\/v1\/health\/live"/));
+      expect(await stopChild(child)).toBe(0);
+      const lines = child.stdout().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const access = lines.filter((line) => 'status' in line && 'path' in line);
+      expect(access).toHaveLength(1);
+      expect(Object.keys(access[0]!).every((key) => ACCESS_FIELDS.includes(key))).toBe(true);
+      expect(lines.map((line) => line.event).filter(Boolean)).toEqual(['start', 'stop']);
+      expect(child.stdout()).not.toContain(SECRET);
+      expect(await readdir(child.dirs.root)).not.toContain('logs');
+      expect(await readdir(child.dirs.cwd)).toEqual([]);
+    } finally {
+      await removeChild(child);
+    }
+  });
+
+  it('is read from the environment; files stay the default', () => {
+    expect(serverOptionsFromEnv({ LOG_OUTPUT: 'stdout' }).logger).toEqual({ output: 'stdout' });
+    expect(serverOptionsFromEnv({}).logger).toMatchObject({ retentionDays: 30 });
+    expect(() => serverOptionsFromEnv({ LOG_OUTPUT: 'syslog' })).toThrow(/LOG_OUTPUT/);
+  });
+});

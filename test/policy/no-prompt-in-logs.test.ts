@@ -11,6 +11,9 @@ const CAPTCHA_CANARY = 'cap7-canary-ZQ';
 /** The canaries, and fragments of them in case something logs a slice. */
 const NEEDLES = [CANARY, 'violet lighthouse', 'Q7ZX-8841', CANARY_CODE, 'private-diagnosis', CAPTCHA_CANARY, 'canary-ZQ', CHILD_CAPTCHA];
 
+/** Our labels, and those of prom-client's process metrics (Node version, GC kind, heap space). */
+const METRIC_LABELS = new Set(['provider', 'outcome', 'event', 'route', 'le', 'version', 'major', 'minor', 'patch', 'kind', 'space', 'type']);
+
 /** Every path a generation request can take, and the status that proves it was taken. */
 const EXPECTED: Record<string, number> = {
   'success (JSON)': 200,
@@ -54,6 +57,7 @@ describe('Claim 3: a canary prompt and captcha answer, sent through every path, 
   let child: Child;
   const outcomes: Record<string, number> = {};
   let exitCode: number | null = null;
+  let metrics = '';
 
   beforeAll(async () => {
     fake = await startOpenAIFake();
@@ -63,8 +67,10 @@ describe('Claim 3: a canary prompt and captcha answer, sent through every path, 
       OPENAI_BASE_URL: `${fake.url}/v1`,
       OPENAI_TIMEOUT_MS: '1000',
       RATE_LIMIT_GENERATE_PER_HOUR: '20',
+      METRICS_PORT: '0',
     });
     await runEveryPath(child, fake, outcomes);
+    metrics = await (await fetch(/metrics on (\S+)/.exec(child.stdout())![1]!)).text();
     // Last: an error that escapes every handler ends the process.
     await child.command({ type: 'crash', text: CANARY });
     exitCode = await child.exited;
@@ -96,6 +102,26 @@ describe('Claim 3: a canary prompt and captcha answer, sent through every path, 
 
   it.each(NEEDLES)('the log folder holds 0 bytes of "%s"', async (needle) => {
     expect(containsText(await allBytes(child.dirs.log), needle)).toBe(false);
+  });
+
+  it.each(NEEDLES)('the metrics hold 0 bytes of "%s"', (needle) => {
+    expect(metrics).toMatch(/^imageka_generations_total\{/m);
+    expect(containsText(metrics, needle)).toBe(false);
+  });
+
+  it('the metrics label only code-chosen values: no address, no session id, no free text', () => {
+    const labels = [...metrics.matchAll(/^\w+\{([^}]*)\}/gm)].flatMap(([, inside]) => [...inside!.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name!, value!] as const));
+    expect(labels.length).toBeGreaterThan(10);
+    const byName = (name: string) => new Set(labels.filter(([key]) => key === name).map(([, value]) => value));
+    expect([...new Set(labels.map(([name]) => name))].every((name) => METRIC_LABELS.has(name))).toBe(true);
+    expect([...byName('provider')]).toEqual(['openai']);
+    expect([...byName('event')].sort()).toEqual(['expired', 'issued', 'right', 'spent', 'wrong']);
+    for (const outcome of byName('outcome')) expect(outcome).toMatch(/^[a-z_]+$/);
+    for (const route of byName('route')) expect(route).toMatch(/^\/api\/v1\/[a-z/]+$/);
+    for (const [, value] of labels) {
+      expect(value).not.toMatch(/\d+\.\d+\.\d+\.\d+|::/);
+      expect(value.length).toBeLessThan(40);
+    }
   });
 
   it.each(NEEDLES)('stdout and stderr hold 0 bytes of "%s"', (needle) => {

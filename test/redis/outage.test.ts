@@ -78,6 +78,8 @@ describe('Redis outage while serving', () => {
     await redis.stop();
     for (const server of [a!, b!]) {
       expect((await server.inject('/api/v1/health')).statusCode).toBe(503);
+      // Alive all the same: an orchestrator must not restart instances for Redis's outage.
+      expect((await server.inject('/api/v1/health/live')).statusCode).toBe(200);
       expectStoreUnavailable(await Promise.all(sessionRoutes(server, cookie)));
     }
     expect(open.provider.calls).toHaveLength(0);

@@ -1,37 +1,37 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RETRY_AFTER_CAP_SECONDS, UpstreamCall, retryAfterSeconds, safeToken, statusFailure } from '../../../api/providers/http.js';
+import { RETRY_AFTER_CAP_SECONDS, UpstreamCall, upstreamRetryAfterSeconds, safeToken, statusFailure } from '../../../api/providers/http.js';
 import { expectFailure } from './fakes/contract.js';
 import { CANARY, FakeUpstream, sendBytes } from './fakes/upstream.js';
 
 const NOW = Date.parse('2026-09-01T12:00:00Z');
 const headers = (h: Record<string, string>) => new Headers(h);
 
-describe('retryAfterSeconds', () => {
+describe('upstreamRetryAfterSeconds', () => {
   it('reads delta-seconds', () => {
-    expect(retryAfterSeconds(headers({ 'retry-after': '12' }), NOW)).toBe(12);
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': '12' }), NOW)).toBe(12);
   });
 
   it('reads an HTTP date relative to now', () => {
-    expect(retryAfterSeconds(headers({ 'retry-after': new Date(NOW + 45_000).toUTCString() }), NOW)).toBe(45);
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': new Date(NOW + 45_000).toUTCString() }), NOW)).toBe(45);
   });
 
   it('prefers retry-after-ms and rounds up', () => {
-    expect(retryAfterSeconds(headers({ 'retry-after-ms': '1500', 'retry-after': '30' }), NOW)).toBe(2);
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after-ms': '1500', 'retry-after': '30' }), NOW)).toBe(2);
   });
 
   it('waits at least one second for a date in the past or zero', () => {
-    expect(retryAfterSeconds(headers({ 'retry-after': new Date(NOW - 60_000).toUTCString() }), NOW)).toBe(1);
-    expect(retryAfterSeconds(headers({ 'retry-after': '0' }), NOW)).toBe(1);
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': new Date(NOW - 60_000).toUTCString() }), NOW)).toBe(1);
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': '0' }), NOW)).toBe(1);
   });
 
   it('caps long waits (daily quotas)', () => {
-    expect(retryAfterSeconds(headers({ 'retry-after': '86400' }), NOW)).toBe(RETRY_AFTER_CAP_SECONDS);
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': '86400' }), NOW)).toBe(RETRY_AFTER_CAP_SECONDS);
   });
 
   it('ignores absent or unreadable values', () => {
-    expect(retryAfterSeconds(headers({}), NOW)).toBeUndefined();
-    expect(retryAfterSeconds(headers({ 'retry-after': 'soon' }), NOW)).toBeUndefined();
-    expect(retryAfterSeconds(headers({ 'retry-after': '-5' }), NOW)).toBeUndefined();
+    expect(upstreamRetryAfterSeconds(headers({}), NOW)).toBeUndefined();
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': 'soon' }), NOW)).toBeUndefined();
+    expect(upstreamRetryAfterSeconds(headers({ 'retry-after': '-5' }), NOW)).toBeUndefined();
   });
 });
 
