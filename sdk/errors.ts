@@ -236,14 +236,21 @@ export function errorFromBody(status: number, body: ErrorBody | undefined, heade
 
 /** True when `value` is an ErrorBody as the API sends it. */
 export function isErrorBody(value: unknown): value is ErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const body = value as Record<string, unknown>;
-  return typeof body.statusCode === 'number' && typeof body.message === 'string' && typeof body.code === 'string';
+  return isObject(value) && typeof value.statusCode === 'number' && typeof value.message === 'string' && typeof value.code === 'string';
+}
+
+export function isObject(value: unknown): value is Record<string | symbol, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Throws AbortError when `signal` has aborted: before sending, so an aborted call never reaches the network, and between steps of long work. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
 }
 
 function isA(value: unknown, name: ErrorName): boolean {
-  if (typeof value !== 'object' || value === null || (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
-  let current: unknown = (value as { name?: unknown }).name;
+  if (!isObject(value) || value[BRAND] !== true) return false;
+  let current = value.name;
   while (typeof current === 'string' && Object.hasOwn(PARENT, current)) {
     if (current === name) return true;
     current = PARENT[current as ErrorName];

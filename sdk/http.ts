@@ -9,7 +9,9 @@ import {
   isConnectionError,
   isErrorBody,
   isImagekaError,
+  isObject,
   retryAfterSeconds,
+  throwIfAborted,
 } from './errors.js';
 import { MESSAGES } from './messages.js';
 
@@ -92,10 +94,7 @@ export function retryDelay(error: ImagekaError, attempt: number, policy: RetryPo
 /** Waits `ms`, or rejects with AbortError as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortError({ cause: signal.reason }));
-      return;
-    }
+    throwIfAborted(signal);
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(new AbortError({ cause: signal?.reason }));
@@ -137,8 +136,4 @@ export async function readJson<T>(response: Response): Promise<T> {
     throw new APIError(response.status, undefined, response.headers, MESSAGES.notJson());
   }
   return value as T;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

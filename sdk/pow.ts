@@ -1,4 +1,4 @@
-import { AbortError, ImagekaError } from './errors.js';
+import { AbortError, ImagekaError, throwIfAborted } from './errors.js';
 import { MESSAGES } from './messages.js';
 import { pbkdf2Sha256 } from './pbkdf2.js';
 import { POW_ALGORITHM, type PowChallenge, type PowSolution } from './types.js';
@@ -34,13 +34,13 @@ export async function solvePow(challenge: PowChallenge, options: SolvePowOptions
   let found: number | undefined;
   const search = async () => {
     while (found === undefined && next <= challenge.maxNumber) {
-      if (signal?.aborted) throw new AbortError({ cause: signal.reason });
+      throwIfAborted(signal);
       const number = next++;
       if (sameBytes(await derive(number), target)) found = number;
     }
   };
   await Promise.all(Array.from({ length: lanes }, search));
-  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
+  throwIfAborted(signal);
   if (found === undefined) throw new ImagekaError(MESSAGES.powUnsolved());
   return { ...challenge, number: found };
 }

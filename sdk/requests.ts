@@ -1,8 +1,8 @@
-import { ConnectionError, ImagekaError, errorFromBody, isErrorBody } from './errors.js';
-import { Attempt, errorFromResponse, errorFromText, isObject, parseJson, readJson } from './http.js';
+import { ConnectionError, ImagekaError, errorFromBody, isErrorBody, isObject, throwIfAborted } from './errors.js';
+import { Attempt, errorFromResponse, errorFromText, parseJson, readJson } from './http.js';
 import { MESSAGES } from './messages.js';
 import { parseEventStream } from './sse.js';
-import { callOf, fetchOnce, send, throwIfAborted, type RequestOptions, type Transport } from './transport.js';
+import { callOf, fetchOnce, send, type RequestOptions, type Transport } from './transport.js';
 import type { CaptchaResponse, GenerateProgress, GenerateQueued, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
 
 /*

@@ -25,7 +25,8 @@ export async function* parseEventStream(body: ReadableStream<Uint8Array>): Async
     while (!done) {
       const chunk = await reader.read();
       done = chunk.done;
-      buffer += done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+      // The last read has no value: decoding it without `stream` flushes what the decoder holds.
+      buffer += decoder.decode(chunk.value, { stream: !done });
       for (;;) {
         LINE_BREAK.lastIndex = scanned;
         const match = LINE_BREAK.exec(buffer);

@@ -1,4 +1,4 @@
-import { AbortError, ImagekaError } from './errors.js';
+import { ImagekaError, throwIfAborted } from './errors.js';
 import { Attempt, errorFromResponse, retryDelay, sleep } from './http.js';
 import { MESSAGES } from './messages.js';
 import { PendingProof } from './pow.js';
@@ -147,11 +147,6 @@ export async function fetchOnce(transport: Transport, call: Call, attempt: Attem
   const response = await transport.fetch(`${transport.baseUrl}${call.path}`, init);
   transport.session.receive(response.headers);
   return response;
-}
-
-/** Checked before sending, so an aborted call never reaches the network. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
 }
 
 function normaliseBaseUrl(baseUrl: unknown): string {
