@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryClientSlots } from '../../api/limits/client-slots.js';
 import { ProviderError } from '../../api/providers/types.js';
 import type { CreateServerOptions } from '../../api/server.js';
-import { generate, issueCaptcha, manualClock, scriptedProvider, testServer } from '../helpers/server.js';
+import { generate, issueCaptcha, manualClock, scriptedProvider, testServer, withPow } from '../helpers/server.js';
 
 const ANSWER = 'ACDEH';
 const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#246' } }).png().toBuffer();
@@ -188,7 +188,7 @@ describe('the per-client in-flight limit', () => {
         return fetch(`${server.info.uri}/api/v1/generate`, {
           method: 'POST',
           headers: { cookie, 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${n}` },
-          body: JSON.stringify({ prompt: 'a', captcha: ANSWER }),
+          body: JSON.stringify(await withPow(cookie, { prompt: 'a', captcha: ANSWER })),
           signal,
         }).catch(() => undefined);
       };

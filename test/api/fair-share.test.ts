@@ -4,7 +4,9 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CreateServerOptions } from '../../api/server.js';
 import { createServer } from '../../api/server.js';
-import { fixedCaptcha, scriptedProvider } from '../helpers/server.js';
+import { solvePow } from '../../sdk/pow.js';
+import type { CaptchaResponse } from '../../sdk/types.js';
+import { CHEAP_POW, fixedCaptcha, scriptedProvider } from '../helpers/server.js';
 
 /*
  * The attack from issue 13: one client that solves 20 captchas used to fill MAX_IN_FLIGHT +
@@ -41,7 +43,7 @@ function slowProvider() {
 }
 
 async function start(options: CreateServerOptions) {
-  server = await createServer({ host: '127.0.0.1', port: 0, captcha: fixedCaptcha(ANSWER), maxEventLoopDelayMs: 0, site: false, ...options });
+  server = await createServer({ host: '127.0.0.1', port: 0, captcha: fixedCaptcha(ANSWER), maxEventLoopDelayMs: 0, site: false, ...CHEAP_POW, ...options });
   await server.start();
   return server;
 }
@@ -72,7 +74,8 @@ async function solvedCaptcha(from: string) {
   const captcha = await exchange(from, 'GET', '/api/v1/captcha');
   expect(captcha.status).toBe(200);
   const cookie = String(captcha.headers['set-cookie']).split(';')[0]!;
-  return (prompt: string, headers: Record<string, string> = {}) => exchange(from, 'POST', '/api/v1/generate', { cookie, ...headers }, { prompt, captcha: ANSWER });
+  const pow = await solvePow((JSON.parse(captcha.body) as CaptchaResponse).pow);
+  return (prompt: string, headers: Record<string, string> = {}) => exchange(from, 'POST', '/api/v1/generate', { cookie, ...headers }, { prompt, captcha: ANSWER, pow });
 }
 
 /** Waits, polling, until `condition` holds. */

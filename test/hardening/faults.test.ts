@@ -6,9 +6,10 @@ import { createOpenAIProvider } from '../../api/providers/openai.js';
 import { ProviderError, type GeneratedImage, type GenerateInput, type ImageProvider } from '../../api/providers/types.js';
 import { MemoryCaptchaStore } from '../../api/captcha/store.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
-import { SESSION_HEADER } from '../../sdk/types.js';
+import { solvePow } from '../../sdk/pow.js';
+import { SESSION_HEADER, type CaptchaResponse, type PowSolution } from '../../sdk/types.js';
 import { FakeUpstream, sendBytes, sendJson, type Handler } from '../api/providers/fakes/upstream.js';
-import { fixedCaptcha, generate, issueCaptcha, scriptedProvider, testServer } from '../helpers/server.js';
+import { CHEAP_POW, fixedCaptcha, generate, issueCaptcha, scriptedProvider, testServer } from '../helpers/server.js';
 
 const BODY = { prompt: 'a lighthouse in fog', captcha: 'ACDEH' };
 const TIMEOUT_MS = 300;
@@ -101,26 +102,28 @@ describe('a provider that fails', () => {
 
 /** A real server on a loopback port, stopped after the test. */
 async function listening(options: CreateServerOptions): Promise<Server> {
-  const server = await createServer({ host: '127.0.0.1', port: 0, site: false, captcha: fixedCaptcha(), ...options });
+  const server = await createServer({ host: '127.0.0.1', port: 0, site: false, captcha: fixedCaptcha(), ...CHEAP_POW, ...options });
   await server.start();
   cleanups.push(() => server.stop({ timeout: 1000 }));
   return server;
 }
 
-async function sealedSession(server: Server): Promise<string> {
+/** A new captcha's sealed session and its solved proof of work. */
+async function sealedSession(server: Server): Promise<{ session: string; pow: PowSolution }> {
   const response = await fetch(`${server.info.uri}/api/v1/captcha`);
   expect(response.status).toBe(200);
-  return response.headers.get(SESSION_HEADER) ?? '';
+  const pow = await solvePow(((await response.json()) as CaptchaResponse).pow);
+  return { session: response.headers.get(SESSION_HEADER) ?? '', pow };
 }
 
 /** Sends a generate request over a raw socket and returns the request, to be destroyed mid-flight. */
-function startGenerate(server: Server, session: string): http.ClientRequest {
+function startGenerate(server: Server, { session, pow }: { session: string; pow: PowSolution }): http.ClientRequest {
   const request = http.request(`${server.info.uri}/api/v1/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [SESSION_HEADER]: session },
   });
   request.on('error', () => {});
-  request.end(JSON.stringify(BODY));
+  request.end(JSON.stringify({ ...BODY, pow }));
   return request;
 }
 

@@ -1,3 +1,4 @@
+import { pbkdf2Sync } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Server } from '@hapi/hapi';
@@ -5,8 +6,8 @@ import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createServer } from '../../api/server.js';
-import { SESSION_HEADER } from '../../sdk/types.js';
-import { fixedCaptcha, scriptedProvider } from '../helpers/server.js';
+import { SESSION_HEADER, type PowChallenge } from '../../sdk/types.js';
+import { CHEAP_POW, fixedCaptcha, scriptedProvider } from '../helpers/server.js';
 
 const SECONDS = 20;
 const CONNECTIONS = 100;
@@ -44,9 +45,19 @@ async function start(captchaPerMinute: number, generateLimit: number): Promise<S
     // nor the per-client in-flight limit (every connection comes from this one address).
     maxQueued: generateLimit,
     maxInFlightPerClient: CONNECTIONS,
+    ...CHEAP_POW,
   });
   await server.start();
   return server;
+}
+
+/** The proof of work solved as the SDK does, synchronously (autocannon's hooks cannot wait). */
+function solvedPow(challenge: PowChallenge) {
+  const key = Buffer.from(challenge.key, 'base64url');
+  for (let number = 0; number <= challenge.maxNumber; number += 1) {
+    if (pbkdf2Sync(challenge.salt, String(number), challenge.iterations, key.length, 'sha256').equals(key)) return { ...challenge, number };
+  }
+  throw new Error('unsolvable proof of work');
 }
 
 /** Each connection is a visitor: load a captcha, answer it with a prompt, again and again. */
@@ -59,9 +70,10 @@ function visitors(server: Server, seconds: number, onStatus: (route: 'captcha' |
       {
         method: 'GET',
         path: '/api/v1/captcha',
-        onResponse: (status, _body, context, headers) => {
+        onResponse: (status, body, context, headers) => {
           onStatus('captcha', status);
           context.session = status === 200 ? headers[SESSION_HEADER.toLowerCase()] : undefined;
+          context.pow = status === 200 ? solvedPow((JSON.parse(body) as { pow: PowChallenge }).pow) : undefined;
         },
       },
       {
@@ -71,6 +83,7 @@ function visitors(server: Server, seconds: number, onStatus: (route: 'captcha' |
         body: JSON.stringify({ prompt: 'a kite over dunes', captcha: 'ACDEH' }),
         setupRequest: (request, context) => ({
           ...request,
+          body: JSON.stringify({ prompt: 'a kite over dunes', captcha: 'ACDEH', pow: context.pow }),
           headers: { ...request.headers, ...(typeof context.session === 'string' ? { [SESSION_HEADER]: context.session } : {}) },
         }),
         onResponse: (status) => onStatus('generate', status),
