@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngChunk, plainPng } from '../api/providers/fixtures/images.js';
 import { FakeUpstream, sendJson } from '../api/providers/fakes/upstream.js';
 import { CHILD_CAPTCHA, removeChild, startChild, type Child } from '../policy/child.js';
+import { solvePow } from '../../sdk/pow.js';
+import type { CaptchaResponse } from '../../sdk/types.js';
 
 const MB = 1024 * 1024;
 
@@ -75,12 +77,12 @@ describe('a decompression bomb from upstream', () => {
     const pid = child.process.pid!;
     const generateOnce = async () => {
       const captcha = await fetch(`${child.origin}/api/v1/captcha`);
-      await captcha.arrayBuffer();
+      const pow = await solvePow(((await captcha.json()) as CaptchaResponse).pow);
       const cookie = captcha.headers.getSetCookie()[0]!.split(';')[0]!;
       const response = await fetch(`${child.origin}/api/v1/generate`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ prompt: 'a lighthouse', captcha: CHILD_CAPTCHA }),
+        body: JSON.stringify({ prompt: 'a lighthouse', captcha: CHILD_CAPTCHA, pow }),
       });
       return { status: response.status, body: (await response.json()) as { code?: string } };
     };
