@@ -1,27 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generate, issueCaptcha } from '../helpers/server.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { ANSWER, cluster, codeOf, tally, untilReady, type Cluster } from './cluster.js';
+import { ANSWER, codeOf, tally, twoInstancesPerTest } from './cluster.js';
 
-let redis: TestRedis;
-let open: Cluster | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
-  await open?.close();
-  open = undefined;
-});
-
-async function twoInstances(options: Parameters<typeof cluster>[2] = {}) {
-  open = await cluster(redis.url, 2, { trustedProxies: 1, captchaPerMinute: 1000, ...options });
-  for (const server of open.servers) await untilReady(server);
-  return open;
-}
+const twoInstances = twoInstancesPerTest({ trustedProxies: 1, captchaPerMinute: 1000 });
 
 const from = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` });
 

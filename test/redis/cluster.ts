@@ -2,6 +2,8 @@ import type { Server } from '@hapi/hapi';
 import sharp from 'sharp';
 import { redisDependencies, type RedisDependencies } from '../../api/redis/index.js';
 import type { CreateServerOptions } from '../../api/server.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { scriptedProvider, testServer } from '../helpers/server.js';
 
 export const SHARED_SECRET = 'shared-between-instances-'.padEnd(48, 'x');
@@ -74,4 +76,28 @@ export function tally(responses: Array<{ statusCode: number }>): Record<number, 
 
 export function codeOf(response: { result?: unknown }): string | undefined {
   return (response.result as { code?: string } | null | undefined)?.code;
+}
+
+/**
+ * One redis-server for the test file and a two-instance cluster per test, closed after it:
+ * returns the function a test calls to get its cluster (`defaults` under each call's options).
+ */
+export function twoInstancesPerTest(defaults: Parameters<typeof cluster>[2] = {}) {
+  let redis: TestRedis;
+  let open: Cluster | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
+  return async (options: Parameters<typeof cluster>[2] = {}): Promise<Cluster> => {
+    open = await cluster(redis.url, 2, { ...defaults, ...options });
+    for (const server of open.servers) await untilReady(server);
+    return open;
+  };
 }

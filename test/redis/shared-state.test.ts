@@ -1,28 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../sdk/types.js';
 import { generate, issueCaptcha, solved } from '../helpers/server.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { ANSWER, cluster, codeOf, tally, untilReady, type Cluster } from './cluster.js';
+import { ANSWER, codeOf, tally, twoInstancesPerTest } from './cluster.js';
 
-let redis: TestRedis;
-let open: Cluster | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
-  await open?.close();
-  open = undefined;
-});
-
-async function twoInstances(options: Parameters<typeof cluster>[2] = {}) {
-  open = await cluster(redis.url, 2, options);
-  for (const server of open.servers) await untilReady(server);
-  return open;
-}
+const twoInstances = twoInstancesPerTest();
 
 describe('several instances sharing Redis', () => {
   it('report the redis store as ready', async () => {
