@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../api/providers/types.js';
-import { ERROR_CODES, SESSION_HEADER } from '../../sdk/types.js';
-import { issueCaptcha, scriptedProvider, testServer } from '../helpers/server.js';
+import { ERROR_CODES, SESSION_HEADER, type PowSolution } from '../../sdk/types.js';
+import { issueCaptcha, scriptedProvider, solved, testServer } from '../helpers/server.js';
 import { requestFor, type Endpoint, type FuzzRequest } from './requests.js';
 
 const RUNS = 2000;
@@ -43,9 +43,25 @@ beforeAll(async () => {
 
 afterAll(() => server.stop());
 
+/** The latest fresh session's solved proof of work, for a body that reaches the captcha check. */
+let proof: PowSolution | undefined;
+
 async function sealedSession(): Promise<string> {
   const { response } = await issueCaptcha(server);
+  proof = await solved(response);
   return String(response.headers[SESSION_HEADER.toLowerCase()]);
+}
+
+/** A JSON object body gets the fresh session's proof of work, as the SDK would add it. */
+function withProof(payload: FuzzRequest['payload'], pow: PowSolution | undefined): FuzzRequest['payload'] {
+  if (typeof payload !== 'string' || !pow) return payload;
+  try {
+    const body: unknown = JSON.parse(payload);
+    if (body && typeof body === 'object' && !Array.isArray(body) && !('pow' in body)) return JSON.stringify({ ...body, pow });
+  } catch {
+    // Not JSON: sent as it is.
+  }
+  return payload;
 }
 
 async function withSession(request: FuzzRequest): Promise<Record<string, string>> {
@@ -101,11 +117,14 @@ describe.each(Object.entries(ENDPOINTS))('fuzzing %s', (_name, endpoint) => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(requestFor(endpoint), async (request) => {
+        proof = undefined;
+        const headers = await withSession(request);
+        const payload = withProof(request.payload, proof);
         const response = await server.inject({
           method: request.method,
           url: request.url,
-          headers: await withSession(request),
-          ...(request.payload === undefined ? {} : { payload: request.payload }),
+          headers,
+          ...(payload === undefined ? {} : { payload }),
         });
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         expectWellFormed(request, response);
