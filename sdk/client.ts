@@ -1,15 +1,17 @@
+import { generate, generateStream, type GenerateEvent, type GenerateOptions } from './generate.js';
 import * as requests from './requests.js';
-import type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
+import type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions } from './requests.js';
 import { createTransport, type ImagekaOptions, type RequestOptions, type Transport } from './transport.js';
 import type { CaptchaResponse, GenerateRequest, GenerateResponse, HealthResponse } from './types.js';
 
-export type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions, GenerateEvent, GenerateOptions } from './requests.js';
+export type { CaptchaAudio, CaptchaAudioOptions, CaptchaOptions } from './requests.js';
+export type { GenerateEvent, GenerateOptions } from './generate.js';
 export type { ImagekaOptions, RequestOptions } from './transport.js';
 
 /**
  * A client for the IMAGEKA API. One instance is one visitor: it holds the session that ties a
  * captcha to the `generate` call that spends it, in memory, for its own lifetime. The work is
- * done by the functions in requests.ts over one transport.
+ * done by the functions in requests.ts and generate.ts over one transport.
  */
 export class Imageka {
   /** The normalised base URL, without a trailing slash. */
@@ -49,7 +51,7 @@ export class Imageka {
    * captcha; ValidationError, RateLimitError and OverloadedError leave it pending.
    */
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResponse> {
-    return requests.generate(this.#transport, request, options);
+    return generate(this.#transport, request, options);
   }
 
   /**
@@ -57,7 +59,7 @@ export class Imageka {
    * starts; leaving the loop early cancels it, and the API stops the image service's work.
    */
   generateStream(request: GenerateRequest, options?: RequestOptions): AsyncGenerator<GenerateEvent, void> {
-    return requests.generateStream(this.#transport, request, options);
+    return generateStream(this.#transport, request, options);
   }
 
   /** The API's readiness. A not-ready API (503) still resolves, with `ready: false`. */

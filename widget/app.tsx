@@ -4,10 +4,9 @@
  */
 import { Component, createRef, h } from 'preact';
 import { IMAGE_SIZES, type CaptchaResponse } from '../sdk/types.js';
-import { CaptchaAudio } from './audio.js';
 import { CaptchaField } from './components/captcha.js';
-import { Gallery } from './components/gallery.js';
-import { Icon } from './components/icon.js';
+import { GallerySection } from './components/gallery-section.js';
+import { Icon, ICONS } from './components/icon.js';
 import { Options, type OptionValues } from './components/options.js';
 import { Output } from './components/output.js';
 import { ProblemView } from './components/problem.js';
@@ -15,32 +14,39 @@ import { PromptField } from './components/prompt.js';
 import { Segmented } from './components/segmented.js';
 import { Controller, type ControllerHost } from './controller.js';
 import { emitterFor } from './events.js';
-import { copyImage } from './image.js';
 import { focusTarget, problemOf, type Problem } from './problems.js';
 import { challengeOf, isCaptchaLoading, type Picture, type State } from './state.js';
-import { History, THEMES, type Compressor, type ThemeChoice } from './storage.js';
-import { stringsFor } from './strings.js';
+import type { History } from './history.js';
+import { hasHistory, THEMES, type ThemeChoice } from './storage.js';
+import type { Strings } from './i18n.js';
+import { ENGLISH, loadStrings, matchLanguage, stringsReady } from './languages.js';
+import { loadOnDemand, type OnDemand } from './on-demand-loader.js';
+import { adoptStyles } from './stylesheet.js';
+import type { CaptchaAudio } from './audio.js';
 
 export interface AppProps {
   api: string;
   theme: ThemeChoice;
-  lang: string;
+  /** BCP 47 tags in order of preference (the element's `lang`, the browser's or the page's). */
+  languages: readonly string[];
   host: HTMLElement;
   /** The visitor picked a theme in the widget. */
   onTheme: (theme: ThemeChoice) => void;
   storage: Storage | undefined;
-  compress: Compressor;
 }
 
 type Invalid = 'prompt' | 'answer' | undefined;
 
 interface AppState {
   widget: State;
+  /** The language shown: English until the one asked for has arrived. */
+  strings: Strings;
+  /** Loaded on first interaction: generation, listening, the larger view. */
+  parts?: OnDemand;
+  /** The language the last spoken captcha was in. */
+  spokenIn?: string;
   /** The text of the aria-live region. */
   announcement: string;
-  pictures: Picture[];
-  /** What the last save to history had to say (storage full). */
-  notice: string;
   prompt: string;
   options: OptionValues;
   /** An answer belongs to one challenge: a spent challenge's answer means nothing for the next. */
@@ -52,25 +58,19 @@ interface AppState {
   copyFailedFor?: Picture;
   /** The last image made: it stays on screen through errors and new captchas. */
   shown?: Picture;
-  /** The history picture open in the larger view. */
-  viewing?: Picture;
-  /** History as it was before a delete, while Undo is offered. */
-  removed?: Picture[];
 }
 
-/** How long Undo is offered after a delete. */
-const UNDO_MS = 8000;
-
-const THEME_ICONS = { auto: 'auto', light: 'sun', dark: 'moon' } as const;
+const THEME_ICONS = { auto: ICONS.auto, light: ICONS.sun, dark: ICONS.moon };
 
 /**
  * The whole widget. One class holds all state (the request flow lives in Controller); the parts
  * below it are plain functions of their props, so the bundle needs no hooks.
  */
 export class App extends Component<AppProps, AppState> {
-  readonly #history = new History(this.props.storage, this.props.compress);
+  /** Pictures from an earlier visit: the gallery (on demand) is fetched at once to show them. */
+  readonly #hadHistory = hasHistory(this.props.storage);
   readonly #emit = emitterFor(this.props.host);
-  readonly #audio = new CaptchaAudio(() => this.forceUpdate());
+  #audio: CaptchaAudio | undefined;
   readonly #system = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
   readonly #refs = {
     prompt: createRef<HTMLTextAreaElement>(),
@@ -79,12 +79,7 @@ export class App extends Component<AppProps, AppState> {
     cancel: createRef<HTMLButtonElement>(),
     output: createRef<HTMLHeadingElement>(),
     gallery: createRef<HTMLHeadingElement>(),
-    dialog: createRef<HTMLDialogElement>(),
-    undo: createRef<HTMLButtonElement>(),
   };
-  /** Where focus goes when the larger view closes: the tile that opened it, unless an action moved on. */
-  #opener: HTMLElement | null | undefined;
-  #undoTimer: ReturnType<typeof setTimeout> | undefined;
   /** The theme the current captcha was drawn for. */
   #dark = false;
   #controller = new Controller(this.props.api, () => this.#controllerHost());
@@ -94,9 +89,8 @@ export class App extends Component<AppProps, AppState> {
 
   override state: AppState = {
     widget: this.#controller.state,
+    strings: stringsReady(matchLanguage(this.props.languages)) ?? ENGLISH,
     announcement: '',
-    pictures: this.#history.list(),
-    notice: '',
     prompt: '',
     options: { ratio: '1:1', negativePrompt: '', seed: '' },
     typed: { text: '' },
@@ -106,17 +100,19 @@ export class App extends Component<AppProps, AppState> {
   override componentDidMount(): void {
     this.#system?.addEventListener('change', this.#rerender);
     this.#controller.start();
+    this.#showLanguage();
+    if (this.#hadHistory) this.#warm();
   }
 
   override componentWillUnmount(): void {
     this.#system?.removeEventListener('change', this.#rerender);
     this.#controller.stop();
-    this.#audio.drop();
+    this.#audio?.drop();
     clearInterval(this.#ticker);
-    clearTimeout(this.#undoTimer);
   }
 
   override componentDidUpdate(previousProps: AppProps, previous: AppState): void {
+    if (previousProps.languages.join() !== this.props.languages.join()) this.#showLanguage();
     // A new API address means a new client and session: start over with its captcha.
     if (previousProps.api !== this.props.api) {
       this.#controller.stop();
@@ -126,15 +122,13 @@ export class App extends Component<AppProps, AppState> {
     const { widget } = this.state;
     const challenge = challengeOf(widget);
     if (challenge !== challengeOf(previous.widget)) {
-      this.#audio.drop();
+      this.#audio?.drop();
       if (challenge && this.#announceChallenge) {
         this.#announceChallenge = false;
         this.#announce(this.#strings().status.newCaptcha);
       }
     }
     this.#focusAfterGeneration(previous.widget);
-    const dialog = this.#refs.dialog.current;
-    if (this.state.viewing && dialog && !dialog.open) dialog.showModal?.();
     // A captcha drawn for the other theme is swapped while nobody has started answering it.
     if (this.#dark !== this.#isDark() && widget.name === 'ready' && !this.#answer()) this.#controller.loadCaptcha();
     // Elapsed time and countdowns tick once a second, only while there is one to show.
@@ -161,7 +155,32 @@ export class App extends Component<AppProps, AppState> {
     target.current?.focus();
   }
 
-  #strings = () => stringsFor(this.props.lang);
+  #strings = () => this.state.strings;
+
+  /** Shows the best language for `languages` at once if it is on the page, else once it arrives. */
+  #showLanguage(): void {
+    const lang = matchLanguage(this.props.languages);
+    const strings = stringsReady(lang);
+    if (strings) return this.setState({ strings });
+    loadStrings(lang).then(
+      (loaded) => matchLanguage(this.props.languages) === lang && this.setState({ strings: loaded }),
+      () => console.warn(`[imageka] The ${lang} texts could not be loaded from the widget's origin; showing English.`),
+    );
+  }
+
+  /** The on-demand parts, with their stylesheet added to this widget's shadow root. */
+  #loadParts = (): Promise<OnDemand> =>
+    loadOnDemand().then((parts) => {
+      const root = this.props.host.shadowRoot;
+      if (root) adoptStyles(root, parts.ON_DEMAND_STYLES);
+      if (!this.state.parts) this.setState({ parts });
+      return parts;
+    });
+
+  /** The visitor is about to act: fetch what acting needs, so it is there when they do. */
+  #warm = () => {
+    if (!this.state.parts) this.#loadParts().catch(() => undefined);
+  };
   #rerender = () => this.forceUpdate();
   #announce = (announcement: string) => this.setState({ announcement });
 
@@ -179,13 +198,8 @@ export class App extends Component<AppProps, AppState> {
     emit: this.#emit,
     announce: this.#announce,
     onState: (widget) => this.setState({ widget }),
-    onPicture: (picture) => {
-      this.setState({ shown: picture });
-      void this.#history.add(picture).then(({ items, evicted, saved }) => {
-        const strings = this.#strings();
-        this.setState({ pictures: items, notice: !saved ? strings.notSaved : evicted > 0 ? strings.evicted(evicted) : '' });
-      });
-    },
+    // Shown, and handed to the gallery, which keeps it.
+    onPicture: (shown) => this.setState({ shown }),
   });
 
   #submit = () => {
@@ -199,10 +213,11 @@ export class App extends Component<AppProps, AppState> {
     this.setState({ invalid });
     if (invalid) return this.#refs[invalid].current?.focus();
     const negativePrompt = options.negativePrompt.trim();
-    this.#controller.generate(
-      { prompt: text, ...IMAGE_SIZES[options.ratio], ...(negativePrompt ? { negativePrompt } : {}), ...(seed ? { seed: Number(seed) } : {}) },
-      answer,
-    );
+    // The progress view arrives with the code that generates: both are there when it starts.
+    const request = { prompt: text, ...IMAGE_SIZES[options.ratio], ...(negativePrompt ? { negativePrompt } : {}), ...(seed ? { seed: Number(seed) } : {}) };
+    void this.#loadParts()
+      .catch(() => undefined)
+      .then(() => this.#controller.generate(request, answer));
   };
 
   #answer(): string {
@@ -225,23 +240,28 @@ export class App extends Component<AppProps, AppState> {
     this.#refs.answer.current?.focus();
     const { client } = this.#controller;
     const challenge = challengeOf(this.state.widget);
-    if (this.#audio.playing) return this.#audio.stop();
+    if (this.#audio?.playing) return this.#audio.stop();
     if (!client || !challenge) return;
-    this.#audio.play(client, challenge).then(
-      () => this.setState({ audioProblem: undefined }),
-      (error: unknown) => {
-        const problem = problemOf(error, 'audio');
-        this.setState({ audioProblem: { challenge, problem } });
-        this.#controller.report(problem);
-      },
-    );
+    const { lang } = this.state.strings;
+    this.#loadParts()
+      .then(({ CaptchaAudio }) => (this.#audio ??= new CaptchaAudio(this.#rerender)).play(client, challenge, lang))
+      .then(
+        (spokenIn) => this.setState({ audioProblem: undefined, ...(spokenIn ? { spokenIn } : {}) }),
+        (error: unknown) => {
+          const problem = problemOf(error, 'audio');
+          this.setState({ audioProblem: { challenge, problem } });
+          this.#controller.report(problem);
+        },
+      );
   };
 
   #copy = (picture: Picture) =>
-    copyImage(picture.image).then(
-      () => this.#announce(this.#strings().copied),
-      () => this.setState({ copyFailedFor: picture }),
-    );
+    this.#loadParts()
+      .then(({ copyImage }) => copyImage(picture.image))
+      .then(
+        () => this.#announce(this.#strings().copied),
+        () => this.setState({ copyFailedFor: picture }),
+      );
 
   #reuse = (picture: Picture) => {
     const { options } = this.state;
@@ -249,43 +269,10 @@ export class App extends Component<AppProps, AppState> {
       (key) => IMAGE_SIZES[key].width === picture.width && IMAGE_SIZES[key].height === picture.height,
     );
     this.setState({ prompt: picture.prompt, options: { ...options, ratio: ratio ?? options.ratio, negativePrompt: picture.negativePrompt ?? '' } });
-    this.#opener = this.#refs.prompt.current;
-    this.#refs.dialog.current?.close();
-    this.#opener?.focus();
+    this.#refs.prompt.current?.focus();
   };
 
-  #open = (viewing: Picture, opener: HTMLElement) => {
-    this.#opener = opener;
-    this.setState({ viewing });
-  };
-
-  /** The larger view closed (Esc, Close or an action): focus returns to where it belongs. */
-  #viewerClosed = () => {
-    // After the render: a delete's Undo button appears only then.
-    this.setState({ viewing: undefined }, () => (this.#opener ?? this.#refs.undo.current ?? this.#refs.gallery.current)?.focus());
-  };
-
-  /** Deletes one picture, or all of them: either way Undo can put everything back for a while. */
-  #remove = (picture?: Picture) => {
-    const { pictures } = this.state;
-    this.#opener = undefined;
-    this.setState({ pictures: picture ? this.#history.remove(picture.id) : this.#history.clear(), removed: pictures });
-    clearTimeout(this.#undoTimer);
-    this.#undoTimer = setTimeout(() => this.setState({ removed: undefined }), UNDO_MS);
-    const dialog = this.#refs.dialog.current;
-    if (dialog) dialog.close();
-    else this.#viewerClosed();
-  };
-
-  #undo = () => {
-    const { removed } = this.state;
-    if (!removed) return;
-    this.setState({ pictures: this.#history.restore(removed), removed: undefined });
-    this.#refs.gallery.current?.focus();
-  };
-
-  override render({ theme, onTheme }: AppProps, { widget: state, prompt, options, invalid, pictures, notice, announcement, audioProblem }: AppState) {
-    const strings = this.#strings();
+  override render({ theme, onTheme }: AppProps, { widget: state, strings, parts, prompt, options, invalid, announcement, audioProblem, spokenIn }: AppState) {
     const refs = this.#refs;
     const challenge = challengeOf(state);
     const size = IMAGE_SIZES[options.ratio];
@@ -301,7 +288,16 @@ export class App extends Component<AppProps, AppState> {
     const actions = { onReuse: this.#reuse, onCopy: this.#copy, copyFailed: this.state.copyFailedFor };
     return (
       <div class="shell">
-        <div class="root" part="root" data-theme={this.#isDark() ? 'dark' : 'light'} data-state={state.name} lang={strings.lang}>
+        <div
+          class="root"
+          part="root"
+          data-theme={this.#isDark() ? 'dark' : 'light'}
+          data-state={state.name}
+          lang={strings.lang}
+          dir={strings.dir}
+          onFocusIn={this.#warm}
+          onPointerOver={this.#warm}
+        >
           <header class="header" part="header">
             <div>
               <h2 class="title">{strings.title}</h2>
@@ -314,7 +310,7 @@ export class App extends Component<AppProps, AppState> {
               iconOnly
               value={theme}
               onChange={onTheme}
-              choices={THEMES.map((choice) => ({ value: choice, label: strings.themes[choice], icon: <Icon name={THEME_ICONS[choice]} /> }))}
+              choices={THEMES.map((choice) => ({ value: choice, label: strings.themes[choice], icon: <Icon path={THEME_ICONS[choice]} /> }))}
             />
           </header>
           <div class="columns">
@@ -341,7 +337,7 @@ export class App extends Component<AppProps, AppState> {
                 problem={problemAt('prompt')}
                 inputRef={refs.prompt}
               />
-              <Options strings={strings} values={options} onChange={(values) => this.setState({ options: values })} />
+              <Options strings={strings} values={options} onChange={(values) => this.setState({ options: values })} parts={parts} />
               <CaptchaField
                 strings={strings}
                 challenge={challenge}
@@ -351,7 +347,8 @@ export class App extends Component<AppProps, AppState> {
                 onAnswer={(text) => this.setState({ typed: { challenge, text }, invalid: undefined })}
                 onReload={this.#reload}
                 onListen={this.#listen}
-                playing={this.#audio.playing}
+                playing={this.#audio?.playing === true}
+                spokenElsewhere={spokenIn !== undefined && primary(spokenIn) !== primary(strings.lang)}
                 waiting={waitingForCaptcha}
                 invalid={invalid === 'answer'}
                 problem={problemAt('answer') || (audio && <ProblemView strings={strings} problem={audio} now={now} onRetry={this.#reload} />)}
@@ -391,21 +388,16 @@ export class App extends Component<AppProps, AppState> {
               now={now}
               headingRef={refs.output}
               cancelRef={refs.cancel}
+              parts={parts}
             />
           </div>
-          <Gallery
-            strings={strings}
-            items={pictures}
-            notice={notice}
-            removed={this.state.removed !== undefined}
-            onUndo={this.#undo}
-            onOpen={this.#open}
-            viewing={this.state.viewing}
-            onViewerClosed={this.#viewerClosed}
-            onRemove={this.#remove}
-            actions={actions}
-            refs={{ heading: refs.gallery, dialog: refs.dialog, undo: refs.undo }}
-          />
+          {parts ? (
+            <parts.Gallery strings={strings} storage={this.props.storage} added={this.state.shown} actions={actions} />
+          ) : (
+            <GallerySection strings={strings} headingRef={refs.gallery}>
+              {!this.#hadHistory && <p class="muted small">{strings.galleryEmpty}</p>}
+            </GallerySection>
+          )}
           <p class="sr-only" aria-live="polite">
             {announcement}
           </p>
@@ -414,3 +406,6 @@ export class App extends Component<AppProps, AppState> {
     );
   }
 }
+
+/** `pt-BR` → `pt`. */
+const primary = (tag: string) => tag.toLowerCase().split('-')[0];

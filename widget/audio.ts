@@ -4,7 +4,7 @@ import type { CaptchaResponse } from '../sdk/types.js';
 
 /** The spoken captcha, fetched once per challenge and dropped (with its object URL) after it. */
 export class CaptchaAudio {
-  #player: { audio: HTMLAudioElement; url: string; challenge: CaptchaResponse } | undefined;
+  #player: { audio: HTMLAudioElement; url: string; challenge: CaptchaResponse; asked: string; language: string } | undefined;
   #fetching = false;
   /** Called when playing starts or stops, so the Listen button can say which. */
   readonly #onChange: () => void;
@@ -18,13 +18,17 @@ export class CaptchaAudio {
     return this.#fetching || (audio !== undefined && !audio.paused && !audio.ended);
   }
 
-  /** Plays `challenge` aloud; rejects when it cannot. A call while fetching does nothing. */
-  async play(client: Transport, challenge: CaptchaResponse): Promise<void> {
-    if (this.#fetching) return;
-    if (this.#player?.challenge !== challenge) {
+  /**
+   * Plays `challenge` aloud in `lang` (BCP 47) and resolves with the language it is spoken in:
+   * English where the server has no voice for `lang`. Rejects when it cannot play; a call while
+   * fetching does nothing.
+   */
+  async play(client: Transport, challenge: CaptchaResponse, lang: string): Promise<string | undefined> {
+    if (this.#fetching) return undefined;
+    if (this.#player?.challenge !== challenge || this.#player.asked !== lang) {
       this.#fetching = true;
       this.#onChange();
-      const blob = await captchaAudio(client).finally(() => {
+      const blob = await captchaAudio(client, { lang }).finally(() => {
         this.#fetching = false;
         this.#onChange();
       });
@@ -32,11 +36,12 @@ export class CaptchaAudio {
       const url = URL.createObjectURL(blob);
       const audio = new Audio(url);
       audio.onplay = audio.onpause = audio.onended = this.#onChange;
-      this.#player = { audio, url, challenge };
+      this.#player = { audio, url, challenge, asked: lang, language: blob.language };
     }
-    const { audio } = this.#player;
+    const { audio, language } = this.#player;
     audio.currentTime = 0;
     await audio.play();
+    return language;
   }
 
   stop(): void {

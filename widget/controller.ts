@@ -1,10 +1,11 @@
-import { isAbortError, isConnectionError } from '../sdk/errors.js';
-import { captcha, generate } from '../sdk/requests.js';
+import { isConnectionError } from '../sdk/errors.js';
+import { captcha } from '../sdk/requests.js';
 import { createTransport, type Transport } from '../sdk/transport.js';
 import type { Emit, WidgetEvents } from './events.js';
 import { problemOf, type Problem } from './problems.js';
 import { initialState, reduce, type Action, type Picture, type State } from './state.js';
-import type { Strings } from './strings.js';
+import type { Strings } from './i18n.js';
+import { loadOnDemand } from './on-demand-loader.js';
 
 /** What the visitor asked for; the captcha answer travels separately and is never emitted. */
 export type ImageRequest = WidgetEvents['imageka:generate'];
@@ -97,47 +98,15 @@ export class Controller {
     this.#dispatch({ type: 'generate-started', at: Date.now() });
     host().emit('imageka:generate', request);
     host().announce(host().strings.status.generating);
-    generate(
-      client,
-      { ...request, captcha: answer },
-      {
-        signal: call.signal,
-        onQueued: ({ position }) => this.#dispatch({ type: 'queued', position }),
-        onProgress: (progress) => this.#dispatch({ type: 'progress', progress }),
-      },
-    )
-      .then(
-        (response) => {
-          // A Cancel pressed as the image arrived is too late to matter: the image is shown.
-          if (isUnmount(call.signal)) return;
-          const { image, width, height, seed, provider } = response;
-          const picture: Picture = {
-            id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-            image,
-            prompt: request.prompt,
-            ...(request.negativePrompt ? { negativePrompt: request.negativePrompt } : {}),
-            width,
-            height,
-            seed,
-            preview: provider.preview,
-            createdAt: Date.now(),
-          };
-          this.#dispatch({ type: 'generated', picture });
-          host().announce(host().strings.status.done);
-          host().emit('imageka:image', { ...request, image, width, height, seed, provider });
-          host().onPicture(picture);
-        },
-        (error: unknown) => {
-          if (isUnmount(call.signal)) return;
-          if (isAbortError(error) && call.signal.aborted) {
-            this.#dispatch({ type: 'cancelled' });
-            host().announce(host().strings.status.cancelled);
-            host().emit('imageka:cancel', {});
-          } else {
-            this.#fail(problemOf(error, 'generate'), 'generate-failed');
-          }
-        },
+    loadOnDemand()
+      .then(({ runGeneration }) =>
+        runGeneration(client, { ...request, captcha: answer }, call.signal, {
+          dispatch: (action) => this.#dispatch(action),
+          host,
+          fail: (problem) => this.#fail(problem, 'generate-failed'),
+        }),
       )
+      .catch((error: unknown) => isUnmount(call.signal) || this.#fail(problemOf(error, 'generate'), 'generate-failed'))
       .finally(() => {
         this.#generateCall = undefined;
         // The answer is spent whatever happened: the next attempt needs a new challenge.
@@ -174,7 +143,7 @@ export class Controller {
 
 /** The abort reason when the widget goes away: nothing is reported or reloaded then. */
 const UNMOUNT = new Error('unmounted');
-const isUnmount = (signal: AbortSignal) => signal.reason === UNMOUNT;
+export const isUnmount = (signal: AbortSignal) => signal.reason === UNMOUNT;
 
 function makeClient(api: string): Transport | undefined {
   try {

@@ -1,8 +1,9 @@
 import { h, render } from 'preact';
 import { App } from './app.js';
-import { compressImage } from './image.js';
 import type { ThemeChoice } from './events.js';
+import { preferredLanguages } from './languages.js';
 import { openStorage, readTheme, THEMES, writeTheme } from './storage.js';
+import { adoptStyles } from './stylesheet.js';
 import { STYLES } from './styles.js';
 
 export const TAG = 'imageka-widget';
@@ -15,8 +16,6 @@ export const TAG = 'imageka-widget';
  */
 export interface ImagekaWidget extends HTMLElement {}
 
-let sheet: CSSStyleSheet | undefined;
-
 /** Builds the element class for a default API address (the origin the script came from). */
 function widgetClass(defaultApi: string): { new (): ImagekaWidget; readonly observedAttributes: readonly string[] } {
   return class ImagekaWidget extends HTMLElement {
@@ -27,13 +26,7 @@ function widgetClass(defaultApi: string): { new (): ImagekaWidget; readonly obse
 
     constructor() {
       super();
-      if ('adoptedStyleSheets' in this.#root && 'replaceSync' in CSSStyleSheet.prototype) {
-        if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(STYLES);
-        this.#root.adoptedStyleSheets = [sheet];
-      } else {
-        // Only where constructable sheets are missing; a strict style-src CSP needs a nonce then.
-        this.#root.append(Object.assign(document.createElement('style'), { textContent: STYLES }));
-      }
+      adoptStyles(this.#root, STYLES);
     }
 
     connectedCallback(): void {
@@ -61,11 +54,10 @@ function widgetClass(defaultApi: string): { new (): ImagekaWidget; readonly obse
         h(App, {
           api: api ? resolve(api) : defaultApi,
           theme: THEMES.find((choice) => choice === theme) ?? 'auto',
-          lang: this.getAttribute('lang') || document.documentElement.lang || 'en',
+          languages: preferredLanguages(this.getAttribute('lang'), document.documentElement.lang, navigator.languages ?? [navigator.language]),
           host: this,
           onTheme: this.#pickTheme,
           storage: this.#storage,
-          compress: compressImage,
         }),
         this.#root,
       );

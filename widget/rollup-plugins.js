@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
@@ -30,7 +30,7 @@ export function minifyWidgetCss() {
   return {
     name: 'imageka-minify-widget-css',
     transform(code, id) {
-      if (!/[\\/]widget[\\/]styles\.ts$/.test(id)) return null;
+      if (!/[\\/]widget[\\/](on-demand-)?styles\.ts$/.test(id)) return null;
       const minified = code.replace(/\/\* css \*\/ `([^`]*)`/, (_match, css) => '`' + minifyCss(css) + '`');
       if (minified === code) this.error('widget/styles.ts: the /* css */ template was not found.');
       return { code: minified, map: null };
@@ -63,26 +63,86 @@ export function minifyCss(css) {
 }
 
 /**
- * Prints each bundle's minified, gzip and brotli sizes on every build. Over `budget` it warns;
- * over `ceiling` it fails, so a size regression cannot slip through unnoticed.
- * @param {{ budget: number, ceiling: number }} options bytes, gzipped
+ * Ships each language file (widget/locales/*.ts, after TypeScript) as its values alone, in the
+ * order language-tables.ts's `fromValues` puts them back: the keys of the English tables
+ * (`english`: the first-load and on-demand ones, merged), sorted, depth first; a plural object or
+ * a `[label, text]` list is one value. Plural forms that repeat `other` are left out: `other`
+ * stands in for them at run time.
+ * @param {{ english: string[] }} options the modules whose exports make the English table
  * @returns {import('rollup').Plugin}
  */
-export function reportSize({ budget, ceiling }) {
+export function localeValues({ english }) {
+  return {
+    name: 'imageka-locale-values',
+    async transform(code, id) {
+      if (!/[\\/]widget[\\/]locales[\\/][\w-]+\.ts$/.test(id)) return null;
+      const parts = await Promise.all(english.map(async (file) => evaluate((await this.load({ id: join(process.cwd(), file) })).code)));
+      const shape = Object.assign({}, ...parts.flatMap((module) => Object.values(module)));
+      const { default: table } = await evaluate(code);
+      return { code: `export default ${JSON.stringify(localeLeaves(shape, table))};`, map: { mappings: '' } };
+    },
+  };
+}
+
+/** Our own module's code, run at build time (it imports nothing at run time). */
+const evaluate = (code) => import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+
+/** `table`'s values at the keys of `shape`, sorted, depth first; a plural object or an array is one value. */
+function localeLeaves(shape, table, out = []) {
+  for (const key of Object.keys(shape).sort()) {
+    const value = table[key];
+    if (isBranch(shape[key])) localeLeaves(shape[key], value, out);
+    else out.push(isPlural(value) ? Object.fromEntries(Object.entries(value).filter(([form, text]) => form === 'other' || text !== value.other)) : value);
+  }
+  return out;
+}
+
+const isPlural = (value) => typeof value === 'object' && !Array.isArray(value) && 'other' in value;
+const isBranch = (value) => typeof value === 'object' && !Array.isArray(value) && !('other' in value);
+
+/**
+ * Prints each file's minified, gzip and brotli sizes on every build and enforces the budgets:
+ * the loader (`role: 'loader'`) records its gzip size in `firstLoad`; the module build adds its
+ * entry chunk to it, warns over `budget`, fails over `ceiling`, and fails for any language file
+ * (widget/locales/) over `languageCeiling`. The on-demand chunk is reported, not limited.
+ * @param {{ firstLoad: { loaderGzip: number }, role: 'loader' | 'module', budget?: number, ceiling?: number, languageCeiling?: number }} options bytes, gzipped
+ * @returns {import('rollup').Plugin}
+ */
+export function reportSize({ firstLoad, role, budget = Infinity, ceiling = Infinity, languageCeiling = Infinity }) {
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   return {
     name: 'imageka-report-size',
     generateBundle(outputOptions, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
-        const raw = Buffer.byteLength(chunk.code);
         const gzip = gzipSync(chunk.code, { level: 9 }).length;
-        const brotli = brotliCompressSync(chunk.code).length;
-        const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-        const file = outputOptions.file ?? chunk.fileName;
-        console.log(`[imageka] ${file}: ${kb(raw)} minified, ${kb(gzip)} gzip, ${kb(brotli)} brotli (budget ${kb(budget)} gzip)`);
-        if (gzip > ceiling) this.error(`${file} is ${kb(gzip)} gzipped, over the ${kb(ceiling)} ceiling.`);
-        if (gzip > budget) this.warn(`${file} is ${kb(gzip)} gzipped, over the ${kb(budget)} budget.`);
+        const file = outputOptions.file ?? join(outputOptions.dir ?? '', chunk.fileName);
+        console.log(`[imageka] ${file}: ${kb(Buffer.byteLength(chunk.code))} minified, ${kb(gzip)} gzip, ${kb(brotliCompressSync(chunk.code).length)} brotli`);
+        if (role === 'loader') {
+          firstLoad.loaderGzip = gzip;
+        } else if (chunk.isEntry) {
+          const total = gzip + firstLoad.loaderGzip;
+          console.log(`[imageka] first load (widget.js + widget.mjs): ${kb(total)} gzip (target ${kb(budget)}, ceiling ${kb(ceiling)})`);
+          if (total > ceiling) this.error(`the widget's first load is ${kb(total)} gzipped, over the ${kb(ceiling)} ceiling.`);
+          if (total > budget) this.warn(`the widget's first load is ${kb(total)} gzipped, over the ${kb(budget)} target.`);
+        } else if (/[\\/]widget[\\/]locales[\\/]/.test(chunk.facadeModuleId ?? '') && gzip > languageCeiling) {
+          this.error(`${file} is ${kb(gzip)} gzipped, over the ${kb(languageCeiling)} a language file may take.`);
+        }
       }
+    },
+  };
+}
+
+/**
+ * Empties the folder of hashed chunks before a build, so the site copies only this build's.
+ * @param {string} dir
+ * @returns {import('rollup').Plugin}
+ */
+export function cleanParts(dir) {
+  return {
+    name: 'imageka-clean-parts',
+    buildStart() {
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

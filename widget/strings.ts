@@ -1,17 +1,24 @@
 import type { AspectRatio } from '../sdk/types.js';
+import type { EN_ON_DEMAND } from './on-demand-strings.js';
 
-/** Every text the widget shows or announces, in one place per language. */
-const en = {
-  /** The BCP 47 tag of this table: the widget's `lang`, and the locale of its dates. */
-  lang: 'en',
+/** A text that depends on a number: one form per CLDR plural category the language uses. */
+export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+/**
+ * The texts the widget's first load shows or announces, in English; on-demand-strings.ts has the
+ * rest, which only the on-demand parts show. Together they are the table each file in
+ * widget/locales/ translates, key for key (in one file per language). `{name}` is a placeholder the widget fills (numbers formatted for the
+ * language); a `Plural` picks its form by `Intl.PluralRules`.
+ */
+export const en = {
   title: 'Create an image',
   subtitle: 'Free, anonymous, no sign-up.',
   themeLegend: 'Colour theme',
   themes: { auto: 'Match system', light: 'Light', dark: 'Dark' },
   promptLabel: 'Describe your image',
   promptPlaceholder: 'A lighthouse on a cliff at dawn, soft watercolour',
-  counter: (used: number, max: number) => `${used} / ${max}`,
-  counterLabel: (left: number) => `${left} characters left`,
+  counter: '{used} / {max}',
+  counterLabel: { one: '{count} character left', other: '{count} characters left' } as Plural,
   promptMissing: 'Describe the image you want first.',
   examplesLabel: 'Try',
   /** Each example's short name, and the prompt it fills in. */
@@ -29,14 +36,10 @@ const en = {
     ['3D render', '3D render'],
     ['Pixel art', 'pixel art'],
   ] as [string, string][],
-  styleLabel: (name: string) => `Add style: ${name}`,
+  styleLabel: 'Add style: {name}',
   ratioLegend: 'Aspect ratio',
-  ratios: { '1:1': 'Square', '3:2': 'Landscape', '2:3': 'Portrait', '16:9': 'Wide', '9:16': 'Tall' } satisfies Record<AspectRatio, string>,
+  ratios: { '1:1': 'Square', '3:2': 'Landscape', '2:3': 'Portrait', '16:9': 'Wide', '9:16': 'Tall' } as Record<AspectRatio, string>,
   moreOptions: 'More options',
-  negativeLabel: 'Leave out (negative prompt)',
-  negativePlaceholder: 'blurry, text, watermark',
-  seedLabel: 'Seed',
-  seedHint: 'Leave empty for a random one. The same seed and prompt give the same image.',
   captchaLegend: 'Show you are a person',
   captchaAlt: 'Captcha: distorted characters to type into the answer field, to show you are a person. Use Listen to hear them instead.',
   captchaLoading: 'Loading a captcha…',
@@ -44,32 +47,17 @@ const en = {
   captchaNext: 'A new captcha follows this image.',
   reload: 'New captcha',
   listen: 'Listen',
-  stop: 'Stop',
   listenLabel: 'Listen to the captcha characters',
   answerLabel: 'Captcha answer',
-  answerHint: (characters: string) => `Type what you see or hear: ${characters}. Any case.`,
+  answerHint: 'Type what you see or hear: {characters}. Any case.',
   answerMissing: 'Type the captcha characters first.',
   generate: 'Generate',
   shortcut: 'or press Ctrl + Enter',
   generating: 'Creating your image…',
-  queued: (position: number) => `You are ${ordinal(position)} in line…`,
-  progressLabel: 'Progress',
-  elapsed: (seconds: number) => `${seconds} s`,
-  typical: (seconds: number) => `usually about ${seconds} s`,
-  left: (count: number) => (count === 1 ? '1 image left for now' : `${count} images left for now`),
-  cancel: 'Cancel',
+  left: { one: '{count} image left for now', other: '{count} images left for now' } as Plural,
   resultHeading: 'Your image',
   placeholder: 'Your image appears here.',
-  resultAlt: (prompt: string) => `Generated image: ${prompt}`,
-  seedUsed: (seed: number) => `Seed ${seed}`,
-  download: 'Download',
-  copy: 'Copy',
   copied: 'Copied to the clipboard.',
-  copyFailed: 'This browser cannot copy images. Use Download instead.',
-  reuse: 'Use this prompt again',
-  previewBadge: 'Preview — not AI',
-  previewShort: 'Preview',
-  previewNote: 'This server runs the offline preview: a painted landscape, not an AI image.',
   status: {
     generating: 'Creating your image. This can take a minute.',
     done: 'Your image is ready.',
@@ -96,43 +84,14 @@ const en = {
     unknown: 'Something went wrong. Try again.',
     audio: 'The audio captcha could not be played. Load a new captcha and try again.',
   },
-  waitFor: (time: string) => `You can try again in ${time}.`,
-  duration: (seconds: number) => {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
-  },
+  /** `{time}` is a duration such as "1 min 5 sec", worded by `Intl` for the language. */
+  waitFor: 'You can try again in {time}.',
   retry: 'Try again',
   galleryHeading: 'Your images',
   galleryNote: 'Kept only in this browser.',
   galleryEmpty: 'Images you make appear here.',
-  clearAll: 'Clear all',
-  remove: 'Delete',
-  open: (prompt: string) => `Open image: ${prompt}`,
-  close: 'Close',
-  size: 'Size',
-  seed: 'Seed',
-  date: 'Made',
-  removed: 'Deleted.',
-  undo: 'Undo',
-  evicted: (count: number) =>
-    `Browser storage is full: the ${count === 1 ? 'oldest image was' : `${count} oldest images were`} removed from history.`,
-  notSaved: 'Browser storage is full: this image was not added to your history.',
 };
 
-/** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th… 21st. */
-function ordinal(n: number): string {
-  const suffixes = ['th', 'st', 'nd', 'rd'];
-  return n + (suffixes[((n % 100) - 20) % 10] ?? suffixes[n % 100] ?? 'th');
-}
-
-export type Strings = typeof en;
-export type ProblemKind = keyof Strings['problems'];
-
-const LANGUAGES: Record<string, Strings> = { en };
-
-/** The strings for a BCP 47 tag (`en`, `en-GB`…), English when the language is not available. */
-export function stringsFor(lang: string): Strings {
-  return LANGUAGES[lang.toLowerCase().split('-')[0] ?? ''] ?? en;
-}
+/** The shape every language's table has: both English parts. */
+export type Messages = typeof en & typeof EN_ON_DEMAND;
+export type ProblemKind = keyof Messages['problems'];

@@ -56,17 +56,19 @@ p, h2, h3, figure, fieldset, legend { margin: 0; padding: 0; border: 0; min-widt
 }
 .header { align-items: flex-start; }
 .title { font-size: 21px; letter-spacing: -0.015em; }
-.columns, .form, .stack, .output, .result, .progress, .more-body, .problem, .gallery, .tile { display: grid; gap: 8px; min-width: 0; }
+.columns, .form, .stack, .output, .more-body, .problem, .gallery { display: grid; gap: 8px; min-width: 0; }
 .columns { gap: 24px; }
 .form { gap: 18px; container-type: inline-size; }
 .output { gap: 12px; align-content: start; }
 .label { display: block; margin-bottom: 8px; font-size: 15px; font-weight: 600; }
 .stack .label { margin: 0; }
-.small, .hint, .field-foot, .inline-alert, .notice, .tile-prompt, .chip, .facts { font-size: 14px; }
+.small, .hint, .field-foot, .chip { font-size: 14px; }
 .muted, .hint, .counter { color: var(--muted); }
-.counter { margin-left: auto; font-variant-numeric: tabular-nums; }
+.counter { margin-inline-start: auto; font-variant-numeric: tabular-nums; }
 .near, .field-error, .inline-alert { color: var(--danger); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* Icons that point somewhere point the other way right to left. */
+[dir="rtl"] .flip { transform: scaleX(-1); }
 .icon { width: 18px; height: 18px; flex: none; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 :focus-visible, input:focus-visible + span { outline: 2px solid var(--accent); outline-offset: 2px; }
 h3 { font-size: 15px; outline: none; }
@@ -130,49 +132,16 @@ summary::after { content: "+"; color: var(--muted); }
 .ghost { color: var(--muted); background: none; border-color: transparent; }
 .submit { display: grid; gap: 8px; text-align: center; }
 
-.stage, .frame { width: min(100%, 460px * var(--ratio)); aspect-ratio: var(--ratio); margin: 0 auto; border-radius: 16px; overflow: hidden; position: relative; background: var(--field); }
+.stage { width: min(100%, 460px * var(--ratio)); aspect-ratio: var(--ratio); margin: 0 auto; border-radius: 16px; overflow: hidden; position: relative; background: var(--field); }
 .stage { display: grid; place-items: center; padding: 16px; text-align: center; color: var(--muted); border: 1.5px dashed var(--border); }
-.busy { border-style: solid; background: linear-gradient(105deg, var(--field) 35%, var(--soft) 50%, var(--field) 65%) 0 0 / 300% 100%; animation: shimmer 1.8s linear infinite; }
-@keyframes shimmer { from { background-position: 100% 0; } }
-.progress { gap: 12px; }
-.progress-line { font-size: 15px; font-weight: 500; }
-.bar { height: 6px; overflow: hidden; background: var(--field); border-radius: 9px; }
-.bar span { display: block; width: 35%; height: 100%; background: var(--accent); transition: width 0.4s; }
-.indeterminate span { animation: slide 1.4s ease-in-out infinite alternate; }
-@keyframes slide { from { transform: translateX(-100%); } to { transform: translateX(290%); } }
 .progress .button, .problem .button { justify-self: start; }
-.frame { box-shadow: 0 12px 30px -16px #0008; }
-.frame img, .tile img { display: block; width: 100%; height: 100%; object-fit: cover; }
-.badge { position: absolute; top: 10px; left: 10px; padding: 4px 10px; font-size: 12px; font-weight: 600; color: #fff; background: #0a0a12c8; border-radius: 99px; }
-.tile .badge { top: 4px; left: 4px; padding: 1px 6px; font-size: 11px; }
-.result .actions, .viewer .actions { justify-content: start; }
 .problem { padding: 14px 16px; font-weight: 500; background: color-mix(in srgb, var(--danger) 9%, var(--surface)); border: 1px solid color-mix(in srgb, var(--danger) 45%, var(--surface)); border-radius: 14px; }
 .countdown { font-weight: 700; font-variant-numeric: tabular-nums; }
 
 .gallery { gap: 14px; padding-top: 22px; border-top: 1px solid var(--border); }
 .gallery-head { align-items: flex-start; }
 .gallery h3 { font-size: 16px; }
-.notice { display: flex; align-items: center; gap: 12px; padding: 8px 12px; background: var(--field); border-radius: 10px; }
-.notice:empty { position: absolute; padding: 0; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(148px, 1fr)); gap: 12px; margin: 0; padding: 0; list-style: none; }
-.tile { width: 100%; gap: 4px; padding: 6px 6px 8px; font: inherit; color: inherit; text-align: left; background: none; border: 1px solid var(--border); border-radius: 14px; cursor: pointer; }
-.tile:hover { border-color: var(--hover); }
-.tile time { padding: 0 4px; }
-.tile .frame { display: block; width: 100%; aspect-ratio: 1; border-radius: 10px; box-shadow: none; }
-.tile-prompt { padding: 0 4px; overflow: hidden; font-weight: 500; white-space: nowrap; text-overflow: ellipsis; }
 
-.viewer { width: min(92vw, 880px); max-height: 92vh; padding: 20px; }
-.viewer::backdrop { background: #0009; }
-.viewer[open] { display: grid; gap: 16px; }
-.viewer > img { width: 100%; max-height: 60vh; object-fit: contain; border-radius: 12px; background: var(--field); }
-.viewer-close { position: absolute; top: 8px; right: 8px; }
-.viewer .icon-button { background: var(--surface); }
-.viewer p { padding-right: 44px; font-weight: 500; overflow-wrap: anywhere; }
-.facts { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 0; color: var(--muted); }
-.facts dd { margin: 0; color: var(--text); }
-@media (min-width: 720px) {
-  .viewer[open] { grid-template-columns: 3fr 2fr; align-items: start; }
-}
 
 /* Stacked on a phone, an empty frame need not fill the screen. */
 @container (max-width: 480px) {

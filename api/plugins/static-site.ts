@@ -19,8 +19,10 @@ export interface SiteManifest {
   notFound: string;
   /** File names under assets/, each with a content hash in its name. */
   assets: string[];
-  /** URL path → file served with a short cache (robots.txt, widget.js). */
+  /** URL path → file served with a short cache (robots.txt, widget.js, widget.mjs). */
   files: Record<string, string>;
+  /** The widget's files under parts/, fetched on demand, each with a content hash in its name. */
+  parts: string[];
 }
 
 export interface StaticSiteOptions {
@@ -48,7 +50,7 @@ export const PAGE_CSP = [
 
 const PAGE_CACHE = 'public, max-age=300';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** widget.js keeps its name for embedders, so it cannot be immutable; an hour bounds staleness. */
+/** widget.js and widget.mjs keep their names for embedders, so they cannot be immutable; an hour bounds staleness. */
 const WIDGET_CACHE = 'public, max-age=3600';
 const PERMISSIONS_POLICY = 'camera=(), geolocation=(), microphone=(), payment=(), usb=()';
 
@@ -59,11 +61,12 @@ const manifestSchema = Joi.object<SiteManifest>({
   notFound: Joi.string().required(),
   assets: Joi.array().items(Joi.string()).required(),
   files: Joi.object().pattern(/^\//, Joi.string()).required(),
+  parts: Joi.array().items(Joi.string()).default([]),
 });
 
 /**
  * imageka.com from the site build: pages with a strict CSP and a short cache, hashed assets cached
- * for a year, `/widget.js` loadable by any site, and an HTML 404 for unknown paths outside the API.
+ * for a year, the widget's files loadable by any site, and an HTML 404 for unknown paths outside the API.
  * Site routes carry no CORS headers (`cors: false`); the API's own routes are untouched.
  */
 export const staticSitePlugin: Plugin<StaticSiteOptions> = {
@@ -100,8 +103,20 @@ export const staticSitePlugin: Plugin<StaticSiteOptions> = {
       },
     });
 
+    // The widget's on-demand files: as loadable by any site as widget.js, and immutable (hashed names).
+    const parts = new Set(manifest.parts);
+    server.route({
+      method: 'GET',
+      path: '/parts/{name}',
+      options: site,
+      handler: (request, h) => {
+        const name = String(request.params.name);
+        return parts.has(name) ? embeddable(file(h, `parts/${name}`)).header('cache-control', IMMUTABLE) : notFound(h);
+      },
+    });
+
     for (const [path, name] of Object.entries(manifest.files)) {
-      const widget = path === '/widget.js';
+      const widget = path === '/widget.js' || path === '/widget.mjs';
       server.route({
         method: 'GET',
         path,

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SITE_MANIFEST, type SiteManifest } from '../../api/plugins/static-site.js';
 import { endpointTable, errorCodeTable } from './api-reference.js';
 import { AssetSet, addInterFonts } from './assets.js';
@@ -12,7 +13,10 @@ export interface SiteBuildOptions {
   outDir: string;
   /** `@fontsource-variable/inter`'s package folder. */
   fontsourceDir: string;
-  /** The widget bundle, served at `/widget.js`; null while it is not built. */
+  /**
+   * The widget's classic-script entry, served at `/widget.js`; null while it is not built. The
+   * module build beside it (`widget.mjs`, and its hashed `parts/`) is served too when present.
+   */
   widgetFile: string | null;
 }
 
@@ -43,7 +47,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteManifest
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'assets'), { recursive: true });
   const layout = await readFile(join(sourceDir, 'layout.html'), 'utf8');
-  const manifest: SiteManifest = { pages: {}, notFound: '', assets: [...assets.files.keys()], files: {} };
+  const manifest: SiteManifest = { pages: {}, notFound: '', assets: [...assets.files.keys()], files: {}, parts: [] };
   for (const file of (await readdir(join(sourceDir, 'pages'))).filter((name) => name.endsWith('.html'))) {
     const name = basename(file, '.html');
     const path = name === 'index' ? '/' : `/${name}`;
@@ -62,9 +66,21 @@ export async function buildSite(options: SiteBuildOptions): Promise<SiteManifest
   if (options.widgetFile) {
     await copyFile(options.widgetFile, join(outDir, 'widget.js'));
     manifest.files['/widget.js'] = 'widget.js';
+    manifest.parts = await copyWidgetModules(dirname(options.widgetFile), outDir, manifest);
   }
   await writeFile(join(outDir, SITE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/** widget.mjs (what widget.js imports) and the hashed files it fetches on demand, when built. */
+async function copyWidgetModules(widgetDir: string, outDir: string, manifest: SiteManifest): Promise<string[]> {
+  if (!existsSync(join(widgetDir, 'widget.mjs'))) return [];
+  await copyFile(join(widgetDir, 'widget.mjs'), join(outDir, 'widget.mjs'));
+  manifest.files['/widget.mjs'] = 'widget.mjs';
+  const parts = existsSync(join(widgetDir, 'parts')) ? (await readdir(join(widgetDir, 'parts'))).filter((name) => name.endsWith('.mjs')) : [];
+  await mkdir(join(outDir, 'parts'), { recursive: true });
+  for (const name of parts) await copyFile(join(widgetDir, 'parts', name), join(outDir, 'parts', name));
+  return parts;
 }
 
 function renderPage(layout: string, source: string, path: string, assets: AssetSet, where: string): string {

@@ -60,7 +60,7 @@ describe('the SDK package', () => {
   });
 
   it('has no runtime dependency and no node: import', () => {
-    const sources = ['index', 'client', 'transport', 'requests', 'messages', 'messages.browser', 'errors', 'http', 'session', 'sse', 'types'].map((name) =>
+    const sources = ['index', 'client', 'transport', 'requests', 'generate', 'messages', 'messages.browser', 'errors', 'http', 'session', 'sse', 'types'].map((name) =>
       readFileSync(`${root}sdk/${name}.ts`, 'utf8'),
     );
     for (const source of sources) {

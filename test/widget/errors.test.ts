@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../api/providers/types.js';
 import '../../widget/index.js';
 import { manualClock, scriptedProvider } from '../helpers/server.js';
-import { alerts, ANSWER, fillAndGenerate, focused, mount, readyWidget, startApi, until, untilState, type Mounted } from './harness.js';
+import { alerts, ANSWER, fillAndGenerate, focused, mount, openOptions, readyWidget, startApi, until, untilState, type Mounted } from './harness.js';
 
 const lastError = (mounted: Mounted) => mounted.events.filter((event) => event.type === 'imageka:error').at(-1)?.detail;
 const prompt = (mounted: Mounted) => mounted.$<HTMLTextAreaElement>('#prompt').value;
@@ -60,7 +60,7 @@ describe('every error keeps the prompt and says what to do', () => {
     expect(generate.getAttribute('aria-describedby')).toBe('generate-problem');
     expect(focused(mounted)).toBe(generate);
     const countdown = () => mounted.root.querySelector('.countdown')?.textContent ?? '';
-    expect(countdown()).toMatch(/^You can try again in [1-3] s\.$/);
+    expect(countdown()).toMatch(/^You can try again in [1-3] sec\.$/);
     const first = countdown();
     expect(generate.getAttribute('aria-disabled')).toBe('true');
     await captchaShown(mounted);
@@ -80,7 +80,7 @@ describe('every error keeps the prompt and says what to do', () => {
     await untilState(mounted, 'done');
     await captchaShown(mounted);
     await until(() => expect(alerts(mounted)).toEqual(['Your network has made as many images as allowed for now.']));
-    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in [1-6] s\.$/);
+    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in [1-6] sec\.$/);
     expect(mounted.root.querySelector('[part=left]')).toBeNull();
     const generate = mounted.$<HTMLButtonElement>('button[type=submit]');
     expect(generate.getAttribute('aria-disabled')).toBe('true');
@@ -100,7 +100,7 @@ describe('every error keeps the prompt and says what to do', () => {
     expect(alerts(mounted)).toEqual(['Many captchas were loaded from your network in the last minute.']);
     expect(mounted.$('#answer-problem [role=alert]')).not.toBeNull();
     expect(lastError(mounted)).toMatchObject({ stage: 'captcha', code: 'rate_limited' });
-    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in (1 min 00 s|\d+ s)\.$/);
+    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in (1 min 0 sec|\d+ sec)\.$/);
     expect(mounted.$('.captcha-image').textContent).toBe('No captcha yet. Load one with New captcha.');
     expect(mounted.$<HTMLButtonElement>('button[aria-label="New captcha"]').disabled).toBe(true);
     expect(mounted.$<HTMLButtonElement>('[part=listen]').disabled).toBe(true);
@@ -128,14 +128,14 @@ describe('every error keeps the prompt and says what to do', () => {
     await fillAndGenerate(mounted);
     await untilState(mounted, 'error');
     expect(alerts(mounted)).toEqual(['The image service is busy right now.']);
-    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in (29|30) s\.$/);
+    expect(mounted.$('.countdown').textContent).toMatch(/^You can try again in (29|30) sec\.$/);
     expect(lastError(mounted)).toMatchObject({ code: 'provider_busy', retryAfter: 30 });
   });
 
   it("a request the API refuses shows the API's own words", async () => {
     const api = await startApi();
     const mounted = await readyWidget(api);
-    mounted.$<HTMLInputElement>('details.more').setAttribute('open', '');
+    await openOptions(mounted);
     const seed = mounted.$<HTMLInputElement>('#seed');
     seed.value = '99999999999';
     seed.dispatchEvent(new Event('input', { bubbles: true }));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import '../../widget/index.js';
 import { HISTORY_KEY } from '../../widget/storage.js';
-import { alerts, ANSWER, fakeQuota, fillAndGenerate, focused, readyWidget, startApi, tick, type, until, untilState } from './harness.js';
+import { alerts, ANSWER, fakeQuota, fillAndGenerate, focused, openOptions, readyWidget, startApi, tick, type, until, untilState } from './harness.js';
 
 describe('<imageka-widget> against the real API, through the SDK', () => {
   it('goes idle → loading-captcha → ready → generating → done, and shows the image with its preview badge', async () => {
@@ -37,6 +37,7 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
   it('dispatches ready, generate and image events that bubble out of the shadow root, never with the answer', async () => {
     const api = await startApi();
     const mounted = await readyWidget(api);
+    await openOptions(mounted);
     await type(mounted.$('#negative'), 'text, watermark');
     await type(mounted.$('#seed'), '42');
     mounted.$<HTMLInputElement>('input[name=ratio][value="16:9"]').click();
@@ -101,7 +102,8 @@ describe('<imageka-widget> against the real API, through the SDK', () => {
     expect(prompt.maxLength).toBe(1000);
     await type(prompt, 'x'.repeat(950));
     const counter = mounted.$('#prompt-counter');
-    expect(counter.textContent).toBe('950 / 1000');
+    // Numbers are worded for the language: English groups thousands.
+    expect(counter.textContent).toBe('950 / 1,000');
     expect(counter.getAttribute('aria-label')).toBe('50 characters left');
     expect(prompt.getAttribute('aria-describedby')).toContain('prompt-counter');
   });

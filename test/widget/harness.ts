@@ -117,6 +117,14 @@ export async function readyWidget(api: Api, attributes: Record<string, string> =
 }
 
 /** The text of the widget's role="alert" messages. */
+/** Opens "More options" as a visitor does: focus reaches it first, which fetches its fields (on demand). */
+export async function openOptions(mounted: Mounted): Promise<void> {
+  const summary = mounted.$('details.more summary');
+  summary.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+  summary.click();
+  await until(() => expect(mounted.root.querySelector('#seed')).not.toBeNull());
+}
+
 export function alerts(mounted: Mounted): string[] {
   return mounted.$$('[role=alert]').map((element) => element.textContent ?? '');
 }

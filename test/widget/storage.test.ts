@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_IMAGE_BUDGET } from '../../widget/image.js';
 import type { Picture } from '../../widget/state.js';
-import { History, HISTORY_KEY, HISTORY_LIMIT, readTheme, THEME_KEY, writeTheme } from '../../widget/storage.js';
+import { History, HISTORY_LIMIT } from '../../widget/history.js';
+import { HISTORY_KEY, readTheme, THEME_KEY, writeTheme } from '../../widget/storage.js';
 import { fakeQuota } from './harness.js';
 
 afterEach(() => localStorage.clear());

@@ -4,8 +4,8 @@
  */
 import { h, type ComponentChildren, type Ref } from 'preact';
 import { CAPTCHA_ALPHABET, type CaptchaResponse } from '../../sdk/types.js';
-import type { Strings } from '../strings.js';
-import { Icon } from './icon.js';
+import type { Strings } from '../i18n.js';
+import { Icon, ICONS } from './icon.js';
 
 interface Props {
   strings: Strings;
@@ -18,6 +18,8 @@ interface Props {
   onListen: () => void;
   /** The spoken captcha is being fetched or played: the button stops it. */
   playing: boolean;
+  /** The last spoken captcha was not in the widget's language (the server had no voice for it). */
+  spokenElsewhere: boolean;
   /** A wait the API asked for: no new captcha (image or audio) can be had until it is over. */
   waiting: boolean;
   invalid: boolean;
@@ -30,7 +32,7 @@ interface Props {
 const CHARACTERS = [...CAPTCHA_ALPHABET].join(' ');
 
 /** The challenge as an image and as speech, and the one answer field both lead to. */
-export function CaptchaField({ strings, challenge, loading, generating, answer, onAnswer, onReload, onListen, playing, waiting, invalid, problem, answerRef }: Props) {
+export function CaptchaField({ strings, challenge, loading, generating, answer, onAnswer, onReload, onListen, playing, spokenElsewhere, waiting, invalid, problem, answerRef }: Props) {
   return (
     <fieldset class="captcha" part="captcha">
       <legend class="label">{strings.captchaLegend}</legend>
@@ -43,7 +45,7 @@ export function CaptchaField({ strings, challenge, loading, generating, answer, 
           )}
         </div>
         <button type="button" class="button icon-button" onClick={onReload} aria-label={strings.reload} title={strings.reload} disabled={waiting}>
-          <Icon name="reload" />
+          <Icon path={ICONS.reload} />
         </button>
         <button
           type="button"
@@ -54,10 +56,11 @@ export function CaptchaField({ strings, challenge, loading, generating, answer, 
           part="listen"
           disabled={waiting || !challenge}
         >
-          <Icon name={playing ? 'stop' : 'listen'} />
+          <Icon path={playing ? ICONS.stop : ICONS.listen} />
           {playing ? strings.stop : strings.listen}
         </button>
       </div>
+      {spokenElsewhere && <p class="hint">{strings.audioInEnglish}</p>}
       <label class="label" for="answer">
         {strings.answerLabel}
       </label>

@@ -4,8 +4,9 @@
  * @jsxFrag Fragment
  */
 import { Fragment, h } from 'preact';
-import { IMAGE_SIZES, NEGATIVE_PROMPT_MAX_LENGTH, SEED_MAX, type AspectRatio } from '../../sdk/types.js';
-import type { Strings } from '../strings.js';
+import { IMAGE_SIZES, type AspectRatio } from '../../sdk/types.js';
+import type { Strings } from '../i18n.js';
+import type { OnDemand } from '../on-demand-loader.js';
 import { Segmented } from './segmented.js';
 
 export interface OptionValues {
@@ -19,11 +20,13 @@ interface Props {
   strings: Strings;
   values: OptionValues;
   onChange: (values: OptionValues) => void;
+  /** The negative prompt and seed fields, loaded on demand. */
+  parts: OnDemand | undefined;
 }
 
 const RATIOS = Object.keys(IMAGE_SIZES) as AspectRatio[];
 
-export function Options({ strings, values, onChange }: Props) {
+export function Options({ strings, values, onChange, parts }: Props) {
   const set = (change: Partial<OptionValues>) => onChange({ ...values, ...change });
   return (
     <>
@@ -37,41 +40,8 @@ export function Options({ strings, values, onChange }: Props) {
       />
       <details class="more" part="options">
         <summary>{strings.moreOptions}</summary>
-        <div class="more-body">
-          <div class="stack">
-            <label class="label" for="negative">
-              {strings.negativeLabel}
-            </label>
-            <textarea
-              id="negative"
-              class="field"
-              rows={2}
-              maxLength={NEGATIVE_PROMPT_MAX_LENGTH}
-              placeholder={strings.negativePlaceholder}
-              value={values.negativePrompt}
-              onInput={(event) => set({ negativePrompt: event.currentTarget.value })}
-            />
-          </div>
-          <div class="stack">
-            <label class="label" for="seed">
-              {strings.seedLabel}
-            </label>
-            <input
-              id="seed"
-              class="field"
-              type="number"
-              min={0}
-              max={SEED_MAX}
-              step={1}
-              value={values.seed}
-              onInput={(event) => set({ seed: event.currentTarget.value })}
-              aria-describedby="seed-hint"
-            />
-            <p id="seed-hint" class="hint">
-              {strings.seedHint}
-            </p>
-          </div>
-        </div>
+        {/* Behind a click, which the on-demand parts (loaded as the pointer comes near) precede. */}
+        {parts && <parts.MoreOptions strings={strings} values={values} onChange={onChange} />}
       </details>
     </>
   );

@@ -4,7 +4,7 @@
  */
 import { h } from 'preact';
 import type { Problem } from '../problems.js';
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n.js';
 
 interface Props {
   strings: Strings;
@@ -22,7 +22,7 @@ export function ProblemView({ strings, problem, now, onRetry }: Props) {
       <p role="alert">{problem.detail ?? strings.problems[problem.kind]}</p>
       {wait > 0 ? (
         // Outside the alert: a countdown read out every second would drown everything else.
-        <p class="countdown">{strings.waitFor(strings.duration(wait))}</p>
+        <p class="countdown">{strings.waitFor(wait)}</p>
       ) : (
         problem.stage === 'captcha' && (
           <button type="button" class="button" onClick={onRetry}>

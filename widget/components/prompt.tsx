@@ -4,7 +4,7 @@
  */
 import { h, type ComponentChildren, type Ref } from 'preact';
 import { PROMPT_MAX_LENGTH } from '../../sdk/types.js';
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n.js';
 
 interface Props {
   strings: Strings;
@@ -32,6 +32,7 @@ export function PromptField({ strings, value, onInput, invalid, problem, inputRe
         rows={2}
         maxLength={PROMPT_MAX_LENGTH}
         placeholder={strings.promptPlaceholder}
+        dir="auto"
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
         aria-invalid={invalid}
