@@ -28,6 +28,25 @@ describe('the spoken captcha in the widget (issue 10)', () => {
     expect(order.slice(at - 1, at + 2)).toEqual([mounted.$('button[aria-label="New captcha"]'), listen, mounted.$('#answer')]);
   });
 
+  it.each([
+    ['ja', true],
+    ['de', false],
+  ])("asks for the widget's language (%s) and says when the server had no voice for it and spoke English", async (lang, english) => {
+    const api = await startApi();
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    const mounted = await readyWidget(api, { lang });
+    await until(() => expect(mounted.$('[part=root]').getAttribute('lang')).toBe(lang));
+    vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue();
+    listenButton(mounted).click();
+    await until(() => expect(fetches.mock.calls.map(([url]) => String(url))).toContain(`${api.url}/api/v1/captcha/audio?lang=${lang}`));
+    const { default: table } = await import(`../../widget/locales/${lang}.ts`);
+    if (english) await until(() => expect(mounted.root.textContent).toContain(table.audioInEnglish));
+    else {
+      await until(() => expect(listenButton(mounted).textContent).toBe(table.stop));
+      expect(mounted.root.textContent).not.toContain(table.audioInEnglish);
+    }
+  });
+
   it('plays the audio of the pending captcha from an object URL and leaves the focus in the answer field', async () => {
     const api = await startApi();
     const mounted = await readyWidget(api);
