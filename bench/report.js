@@ -28,13 +28,13 @@ export function rows(results) {
   out.push(memory?.error ? ['bytes per outstanding session', ...na(memory.error)] : ['bytes per outstanding session', `${Math.round(memory.bytesPerSession)} B (over ${memory.sessions} sessions)`, '', '']);
   if (bundle?.widget) {
     const { widget, preact } = bundle;
-    out.push(['widget.js min / gzip / brotli', `${kib(widget.minified)} / ${kib(widget.gzip)} / ${kib(widget.brotli)}`, `preact ${kib(preact.minified)} / ${kib(preact.gzip)} / ${kib(preact.brotli)}`, `${(widget.gzip / preact.gzip).toFixed(1)}× gzip`]);
+    out.push(['widget first load (widget.js + widget.mjs) min / gzip / brotli', `${kib(widget.minified)} / ${kib(widget.gzip)} / ${kib(widget.brotli)}`, `preact ${kib(preact.minified)} / ${kib(preact.gzip)} / ${kib(preact.brotli)}`, `${(widget.gzip / preact.gzip).toFixed(1)}× gzip`]);
     if (bundle.widgetComposition) {
       const parts = Object.entries(bundle.widgetComposition).filter(([, bytes]) => bytes > 0);
       out.push(['  made of (minified)', parts.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', '), '', '']);
     }
   } else {
-    out.push(['widget.js', ...na(bundle?.error ?? 'n/a (not built)')]);
+    out.push(['widget first load', ...na(bundle?.error ?? 'n/a (not built)')]);
   }
   out.push(page?.error ? ['home page, first load', ...na(page.error)] : ['home page, first load', `${kib(page.bytes)} in ${page.resources.length} responses`, '', '']);
   out.push(lighthouse?.error ? ['Lighthouse', ...na(lighthouse.error)] : ['Lighthouse', Object.entries(lighthouse.scores).map(([k, v]) => `${k} ${v}`).join(', '), '', '']);
