@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Server } from '@hapi/hapi';
@@ -9,6 +9,9 @@ import { testServer } from '../helpers/server.js';
 import { buildTestSite } from '../helpers/site.js';
 
 const WIDGET_SOURCE = 'customElements.define("imageka-widget", class extends HTMLElement {});\n';
+const MODULE_SOURCE = 'export const widget = true;\n';
+const PART = 'de-AbCd1234.mjs';
+const PART_SOURCE = 'export default ["Bild erstellen"];\n';
 
 let site: { dir: string; manifest: SiteManifest };
 let server: Server;
@@ -18,6 +21,9 @@ beforeAll(async () => {
   // A stand-in bundle: these tests are about how files are served, not about the widget.
   scratch = await mkdtemp(join(tmpdir(), 'imageka-widget-'));
   await writeFile(join(scratch, 'widget.js'), WIDGET_SOURCE);
+  await writeFile(join(scratch, 'widget.mjs'), MODULE_SOURCE);
+  await mkdir(join(scratch, 'parts'));
+  await writeFile(join(scratch, 'parts', PART), PART_SOURCE);
   site = await buildTestSite({ widgetFile: join(scratch, 'widget.js') });
   server = await testServer({ site: { dir: site.dir } });
 });
@@ -170,6 +176,30 @@ describe('/widget.js', () => {
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
     expect(response.headers['cache-control']).toBe('public, max-age=3600');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('/widget.mjs and the files it fetches on demand', () => {
+  it('serves the module like widget.js, and each part immutably, to any site', async () => {
+    const module = await server.inject({ url: '/widget.mjs', headers: { origin: 'https://blog.example' } });
+    expect(module.payload).toBe(MODULE_SOURCE);
+    expect(module.headers['access-control-allow-origin']).toBe('*');
+    expect(module.headers['cache-control']).toBe('public, max-age=3600');
+    expect(site.manifest.parts).toEqual([PART]);
+    const part = await server.inject({ url: `/parts/${PART}`, headers: { origin: 'https://blog.example' } });
+    expect(part.statusCode).toBe(200);
+    expect(part.payload).toBe(PART_SOURCE);
+    expect(part.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(part.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(part.headers['access-control-allow-origin']).toBe('*');
+    expect(part.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(part.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('answers only the parts the build listed', async () => {
+    for (const url of ['/parts/de-XXXX.mjs', '/parts/..%2Fmanifest.json', '/parts/']) {
+      expect((await server.inject(url)).statusCode, url).toBe(404);
+    }
   });
 });
 
