@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../sdk/types.js';
 import { launchBrowser, withCookiesBlocked } from '../helpers/browser.js';
 import { builtSiteWithWidget } from '../helpers/site.js';
-import { collectErrors, makeImage, startHostPage, startImageka } from './browser-support.js';
+import { collectErrors, makeImage, startHostPage, startImageka, strictCsp } from './browser-support.js';
 
 /**
  * A stranger's page on http://127.0.0.1:P1 embeds the widget from http://localhost:P2. Those are
@@ -49,19 +49,6 @@ const hostPage = () => `<!doctype html>
 </body>
 </html>`;
 
-/** What a site with a strict policy sends: no inline anything, our origin allowed by name. */
-const strictCsp = () =>
-  [
-    "default-src 'none'",
-    `script-src ${api}`,
-    `connect-src ${api}`,
-    'img-src data: blob:',
-    'media-src blob:',
-    "style-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
 
 /** Embeds, makes an image, and returns the session headers its generate request arrived with. */
 async function embedAndGenerate(context: BrowserContext, headers: Record<string, string> = {}): Promise<{ cookie?: string; session?: string }> {
@@ -92,7 +79,7 @@ describe('the widget embedded on another site', () => {
 
   it('makes an image under a strict CSP without unsafe-inline', async () => {
     const context = await browser.newContext();
-    const csp = strictCsp();
+    const csp = strictCsp(api);
     expect(csp).not.toContain('unsafe');
     await embedAndGenerate(context, { 'content-security-policy': csp });
     await context.close();
@@ -100,7 +87,7 @@ describe('the widget embedded on another site', () => {
 
   it('makes an image with every cookie blocked, through the session header', async () => {
     await withCookiesBlocked(async (context) => {
-      const { cookie, session } = await embedAndGenerate(context, { 'content-security-policy': strictCsp() });
+      const { cookie, session } = await embedAndGenerate(context, { 'content-security-policy': strictCsp(api) });
       expect(cookie).toBeUndefined();
       expect(session).toMatch(/^Fe26\.2\*/);
       expect(await context.cookies()).toEqual([]);

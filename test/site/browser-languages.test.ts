@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../widget/languages.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { builtSiteWithWidget, ROOT } from '../helpers/site.js';
-import { collectErrors, startHostPage, startImageka } from './browser-support.js';
+import { collectErrors, startHostPage, startImageka, strictCsp } from './browser-support.js';
 
 /**
  * The widget in every language it speaks, embedded on another site (http://127.0.0.1:P1, the
@@ -52,18 +52,6 @@ const hostPage = ({ lang, pageLang = 'en' }: { lang?: string; pageLang?: string 
 /** The body's default 8 px margins on both sides leave the widget `width` px. */
 const viewportFor = (width: number) => ({ width: width + 16, height: 900 });
 
-/** What a site with a strict policy sends: no inline anything, our origin allowed by name. */
-const STRICT_CSP = () =>
-  [
-    "default-src 'none'",
-    `script-src ${api}`,
-    `connect-src ${api}`,
-    'img-src data: blob:',
-    'media-src blob:',
-    "style-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-  ].join('; ');
 
 /** The language and direction the widget's root says it shows, once the captcha is there. */
 async function shown(page: Page): Promise<{ lang: string; dir: string; title: string }> {
@@ -119,7 +107,7 @@ function overflowing(page: Page): Promise<string[]> {
 
 describe('the widget in every language', () => {
   it.each(LANGUAGES)('%s: shown whole at 320 px, under a strict host CSP, with the right lang and dir', async (lang) => {
-    const { page, errors, close } = await open(hostPage({ lang }), { csp: STRICT_CSP() });
+    const { page, errors, close } = await open(hostPage({ lang }), { csp: strictCsp(api) });
     try {
       await untilLanguage(page, lang);
       const { dir, title } = await shown(page);

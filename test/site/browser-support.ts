@@ -43,6 +43,21 @@ export async function startHostPage(html: string, headers: Record<string, string
   };
 }
 
+/** What a site with a strict policy sends: no inline anything, the widget's origin allowed by name. */
+export function strictCsp(api: string): string {
+  return [
+    "default-src 'none'",
+    `script-src ${api}`,
+    `connect-src ${api}`,
+    'img-src data: blob:',
+    'media-src blob:',
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 /** Resolves once the widget shows a captcha, that is, once a person could start. */
 export async function widgetReady(page: Page): Promise<void> {
   await page.getByAltText(/^Captcha:/).waitFor({ timeout: 15_000 });
