@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument, type JsonSchema, type Operation } from '../../api/openapi.js';
 import { ProviderError } from '../../api/providers/types.js';
 import { CAPTCHA_ANSWER_MAX_LENGTH, ERROR_CODES, ERROR_STATUS, IMAGE_SIZES, PROMPT_MAX_LENGTH, SEED_MAX } from '../../sdk/types.js';
-import { issueCaptcha, manualClock, scriptedProvider, testServer, withPow } from '../helpers/server.js';
+import { issueCaptcha, manualClock, quietSpeech, scriptedProvider, testServer, withPow } from '../helpers/server.js';
 
 const doc = openApiDocument;
 
@@ -154,7 +154,7 @@ describe('the OpenAPI document', () => {
 
 describe('real responses match the document', () => {
   it('captcha and its audio', async () => {
-    const server = await testServer();
+    const server = await testServer({ captchaAudio: quietSpeech });
     const captcha = await call(server, { method: 'GET', url: '/api/v1/captcha' });
     const cookie = String(captcha.headers['set-cookie']).split(';')[0]!;
     const audio = await call(server, { method: 'GET', url: '/api/v1/captcha/audio', headers: { cookie } });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Server, ServerInjectResponse } from '@hapi/hapi';
 import { afterAll, onTestFinished } from 'vitest';
 import type { CaptchaMaker } from '../../api/captcha/maker.js';
+import { encodeWav } from '../../api/captcha/wav.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
 import { solvePow } from '../../sdk/pow.js';
 import type { CaptchaResponse, PowChallenge, PowSolution } from '../../sdk/types.js';
@@ -13,6 +14,12 @@ const drawCaptcha = createRequire(import.meta.url)('svg-captcha') as (text: stri
 export function fixedCaptcha(text = 'ACDEH'): CaptchaMaker {
   return () => ({ text, svg: drawCaptcha(text, { width: 200, height: 70, fontSize: 56, noise: 1 }) });
 }
+
+/**
+ * A spoken captcha without the speech engine: a real (silent, 10 ms) WAV at once. For tests about
+ * the route around the audio (limits, cookies, the document); the engine's own tests are integration.
+ */
+export const quietSpeech = async (): Promise<Buffer> => encodeWav({ sampleRate: 8000, samples: new Float32Array(80) });
 
 /** A manual clock for expiry and rate-limit windows. */
 export function manualClock(start = Date.UTC(2026, 0, 1)) {
