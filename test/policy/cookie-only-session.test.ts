@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Server, ServerInjectOptions, ServerInjectResponse } from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteManifest } from '../../api/plugins/static-site.js';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import { generate, issueCaptcha, quietSpeech, scriptedProvider, setCookies, testServer } from '../helpers/server.js';
 import { buildTestSite, WIDGET_BUNDLE } from '../helpers/site.js';
 
@@ -20,7 +20,7 @@ function flakyProvider() {
   let calls = 0;
   return scriptedProvider(async (input) => {
     calls += 1;
-    if (calls === 1) throw new ProviderError('error', 'upstream 500');
+    if (calls === 1) throw new UpstreamError('error', 'upstream 500');
     if (calls === 2) throw new TypeError('bug');
     const { default: sharp } = await import('sharp');
     return { bytes: await sharp({ create: { width: input.width, height: input.height, channels: 3, background: '#246' } }).png().toBuffer(), mimeType: 'image/png', seed: 1 };
