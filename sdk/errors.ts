@@ -121,7 +121,7 @@ class ErrorWithWait extends APIError {
 
   constructor(status: number, body: ErrorBody | undefined, headers: Headers) {
     super(status, body, headers);
-    this.retryAfter = retryAfterSeconds(body, headers);
+    this.retryAfter = retryAfterOfResponse(body, headers);
   }
 }
 
@@ -189,8 +189,8 @@ export class AbortError extends ImagekaError {
   }
 }
 
-/** Seconds from the body's `retryAfter`, else a `Retry-After` header in seconds or as an HTTP date. */
-export function retryAfterSeconds(body: ErrorBody | undefined, headers: Headers): number | undefined {
+/** How long the API asked to wait, in seconds: the body's `retryAfter`, else a `Retry-After` header in seconds or as an HTTP date. */
+export function retryAfterOfResponse(body: ErrorBody | undefined, headers: Headers): number | undefined {
   if (typeof body?.retryAfter === 'number' && body.retryAfter >= 0) return body.retryAfter;
   return parseRetryAfter(headers.get('retry-after'));
 }

@@ -10,7 +10,7 @@ import {
   isErrorBody,
   isImagekaError,
   isObject,
-  retryAfterSeconds,
+  retryAfterOfResponse,
   throwIfAborted,
 } from './errors.js';
 import { MESSAGES } from './messages.js';
@@ -79,7 +79,7 @@ export function retryDelay(error: ImagekaError, attempt: number, policy: RetryPo
   if (isAPIError(error)) {
     const { status } = error;
     if (status !== 408 && status !== 429 && status < 500) return undefined;
-    const seconds = retryAfterSeconds(error.body, error.headers);
+    const seconds = retryAfterOfResponse(error.body, error.headers);
     if (seconds !== undefined) {
       const ms = seconds * 1000;
       return ms <= policy.maxRetryDelay ? ms : undefined;
@@ -92,7 +92,7 @@ export function retryDelay(error: ImagekaError, attempt: number, policy: RetryPo
 }
 
 /** Waits `ms`, or rejects with AbortError as soon as `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function sleepOrAbortError(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     throwIfAborted(signal);
     const onAbort = (): void => {

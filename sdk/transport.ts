@@ -1,5 +1,5 @@
 import { ImagekaError, throwIfAborted } from './errors.js';
-import { Attempt, errorFromResponse, retryDelay, sleep } from './http.js';
+import { Attempt, errorFromResponse, retryDelay, sleepOrAbortError } from './http.js';
 import { MESSAGES } from './messages.js';
 import { PendingProof } from './pow.js';
 import { Session } from './session.js';
@@ -132,7 +132,7 @@ export async function send<T>(
     }
     const delay = call.retry ? retryDelay(error, retries, transport) : undefined;
     if (delay === undefined) throw error;
-    await sleep(delay, options.signal);
+    await sleepOrAbortError(delay, options.signal);
   }
 }
 

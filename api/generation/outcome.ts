@@ -1,13 +1,13 @@
 import type Boom from '@hapi/boom';
 import { apiError } from '../errors.js';
-import { ProviderError } from '../providers/types.js';
+import { UpstreamError } from '../providers/types.js';
 
 /** How long a client should wait when an upstream is busy but did not say. */
 const DEFAULT_BUSY_SECONDS = 30;
 
 /** Maps an upstream failure to the stable error a client sees; never includes upstream text. */
 export function providerFailureToBoom(error: unknown): Boom.Boom {
-  if (!(error instanceof ProviderError)) {
+  if (!(error instanceof UpstreamError)) {
     return apiError(500, 'internal_error', 'An internal error occurred. Please try again.');
   }
   switch (error.kind) {
@@ -26,7 +26,7 @@ export function providerFailureToBoom(error: unknown): Boom.Boom {
 
 /** What an operator may read about a failure: kinds and status codes, never a message that could hold the prompt. */
 export function describeFailure(error: unknown): Record<string, string> {
-  if (error instanceof ProviderError) return { failure: error.kind, detail: error.detail };
+  if (error instanceof UpstreamError) return { failure: error.kind, detail: error.detail };
   const name = error instanceof Error ? error.name : typeof error;
   const code = (error as { code?: unknown } | null)?.code;
   return { failure: 'exception', name, ...(typeof code === 'string' ? { code } : {}) };

@@ -128,7 +128,7 @@ function eventName(tags: string[]): string {
 /**
  * What each loggable field may look like. Shapes, not content checks: a field passes only when it
  * looks like something code wrote (a class name, a Node error code, an enum word), so free text
- * that might quote the visitor is dropped. `detail` is a ProviderError's operator text, which the
+ * that might quote the visitor is dropped. `detail` is a UpstreamError's operator text, which the
  * adapters promise holds only statuses and upstream codes.
  */
 const SHAPES = {

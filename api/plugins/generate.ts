@@ -19,7 +19,7 @@ import { TypicalDuration } from '../generation/typical-duration.js';
 import { describeFailure, providerFailureToBoom } from '../generation/outcome.js';
 import { describeValidationError, generateRequestSchema } from '../generation/request-schema.js';
 import { normalizeImage, type OutputFormat } from '../providers/normalize.js';
-import { ProviderError, type ImageProvider } from '../providers/types.js';
+import { UpstreamError, type ImageProvider } from '../providers/types.js';
 import { clientKey } from './rate-limit.js';
 
 const PLUGIN = 'imageka-generate';
@@ -91,7 +91,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
         provider.generate({ prompt: body.prompt, negativePrompt: body.negativePrompt, width, height, seed, signal, onProgress }),
         signal,
       ).catch((error: unknown) => {
-        if (deadline.aborted) throw new ProviderError('timeout', `no image within ${options.timeoutMs} ms`);
+        if (deadline.aborted) throw new UpstreamError('timeout', `no image within ${options.timeoutMs} ms`);
         throw error;
       });
       const image = await normalizeImage(generated.bytes, { width, height, format: options.outputFormat });

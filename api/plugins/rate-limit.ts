@@ -107,8 +107,8 @@ export function clientKey(request: Request): string {
   return String(request.headers[CLIENT_HEADER]);
 }
 
-function tooMany(retryAfterSeconds: number) {
+function tooMany(secondsUntilReset: number) {
   return apiError(429, 'rate_limited', 'Too many requests from your network. Wait, then try again.', {
-    retryAfter: Math.max(1, retryAfterSeconds),
+    retryAfter: Math.max(1, secondsUntilReset),
   });
 }

@@ -4,7 +4,7 @@
  */
 import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { cropToAspect, imageFromBase64, imageResult, rejectIfBlank } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export interface CloudflareConfig {
   accountId: string;
@@ -64,15 +64,15 @@ function fromEnvelope(body: unknown, seed: number): GeneratedImage {
   return imageFromBase64(field(body, 'result', 'image'), seed);
 }
 
-async function failure(call: UpstreamCall, res: Response): Promise<ProviderError> {
+async function failure(call: UpstreamCall, res: Response): Promise<UpstreamError> {
   const body = await call.errorBody(res);
   const refused = envelopeFailure(body, `upstream ${res.status}`);
   return refused.kind === 'rejected' ? refused : statusFailure(res, documentedCode(field(body, 'errors', 0, 'code'), ERROR_CODES));
 }
 
 /** The v4 envelope `{success: false, errors: [{code, message}]}`: the code is kept, the message only read. */
-function envelopeFailure(body: unknown, prefix: string): ProviderError {
+function envelopeFailure(body: unknown, prefix: string): UpstreamError {
   const code = documentedCode(field(body, 'errors', 0, 'code'), ERROR_CODES);
   const detail = `${prefix}${code ? ` ${code}` : ''}`;
-  return mentionsSafety(field(body, 'errors', 0, 'message')) ? new ProviderError('rejected', detail) : new ProviderError('error', detail);
+  return mentionsSafety(field(body, 'errors', 0, 'message')) ? new UpstreamError('rejected', detail) : new UpstreamError('error', detail);
 }

@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import { documentedCode, field, mentionsSafety, type UpstreamCall } from './http.js';
-import { ProviderError } from './types.js';
+import { UpstreamError } from './types.js';
 
 export interface ComfyImageRef {
   filename: string;
@@ -98,7 +98,7 @@ export class ComfyEvents {
         if (type === 'progress') progress(Number(field(data, 'value')) / Number(field(data, 'max')));
         else if (type === 'executed') images.push(...imagesOf(field(data, 'output')));
         else if (type === 'execution_error') throw executionError(data);
-        else if (type === 'execution_interrupted') throw new ProviderError('error', 'upstream execution_interrupted');
+        else if (type === 'execution_interrupted') throw new UpstreamError('error', 'upstream execution_interrupted');
         else if (type === 'execution_success' || (type === 'executing' && field(data, 'node') === null)) {
           return images.length > 0 ? images : undefined;
         }
@@ -125,11 +125,11 @@ const EXCEPTION_TYPES = new Set([
   'RuntimeError', 'ValueError', 'KeyError', 'TypeError', 'AttributeError', 'IndexError', 'FileNotFoundError', 'AssertionError', 'Exception',
 ]);
 
-/** An `execution_error` payload as a ProviderError: the exception type, never its message. */
-export function executionError(data: unknown): ProviderError {
-  if (mentionsSafety(field(data, 'exception_message'))) return new ProviderError('rejected', 'upstream execution_error: NSFW');
+/** An `execution_error` payload as a UpstreamError: the exception type, never its message. */
+export function executionError(data: unknown): UpstreamError {
+  if (mentionsSafety(field(data, 'exception_message'))) return new UpstreamError('rejected', 'upstream execution_error: NSFW');
   const type = documentedCode(field(data, 'exception_type'), EXCEPTION_TYPES);
-  return new ProviderError('error', `upstream execution_error${type ? ` ${type}` : ''}`);
+  return new UpstreamError('error', `upstream execution_error${type ? ` ${type}` : ''}`);
 }
 
 /** The image refs of one node's output (`{images: [{filename, subfolder, type}]}`). */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { UpstreamCall, discard, documentedCode, field, joinUrl, safeToken, statusFailure } from './http.js';
 import { ComfyEvents, executionError, imagesOf, type ComfyImageRef } from './comfyui-events.js';
 import { imageResult, progressReporter, rejectIfBlank } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 /** `{ node_id: { class_type, inputs } }`, as "Save (API format)" exports it. */
 export type ComfyWorkflow = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
@@ -119,7 +119,7 @@ export function createComfyUIProvider(config: ComfyUIConfig): ImageProvider {
         const progress = progressReporter(input.onProgress);
         const refs = (events && (await events.waitForCompletion(promptId, progress))) || (await pollHistory(call, url(`history/${promptId}`), pollIntervalMs));
         const ref = refs[0];
-        if (!ref) throw new ProviderError('bad_output', 'upstream workflow produced no image');
+        if (!ref) throw new UpstreamError('bad_output', 'upstream workflow produced no image');
         return await rejectIfBlank(await view(call, url('view'), ref, input.seed));
       } finally {
         events?.close();
@@ -154,7 +154,7 @@ async function queuePrompt(call: UpstreamCall, url: string, graph: ComfyWorkflow
     throw statusFailure(res, documentedCode(typeof error === 'string' ? error : field(error, 'type'), COMFY_ERROR_TYPES));
   }
   const id = safeToken(field(await call.json(res), 'prompt_id'));
-  if (!id) throw new ProviderError('bad_output', 'upstream queued no prompt_id');
+  if (!id) throw new UpstreamError('bad_output', 'upstream queued no prompt_id');
   return id;
 }
 
@@ -173,11 +173,11 @@ async function pollHistory(call: UpstreamCall, url: string, intervalMs: number):
       const outputs = field(entry, 'outputs');
       return Object.values(outputs && typeof outputs === 'object' ? outputs : {}).flatMap(imagesOf);
     }
-    await call.sleep(intervalMs);
+    await call.sleepOrThrow(intervalMs);
   }
 }
 
-function historyError(messages: unknown): ProviderError {
+function historyError(messages: unknown): UpstreamError {
   const error = Array.isArray(messages) ? messages.find((m) => Array.isArray(m) && m[0] === 'execution_error')?.[1] : undefined;
   return executionError(error);
 }

@@ -13,7 +13,7 @@ import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { UpstreamCall } from './http.js';
-import { ProviderError } from './types.js';
+import { UpstreamError } from './types.js';
 
 const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -129,6 +129,6 @@ function hexToIpv4(tail: string): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
 
-function refused(why: string): ProviderError {
-  return new ProviderError('bad_output', `output URL refused: ${why}`);
+function refused(why: string): UpstreamError {
+  return new UpstreamError('bad_output', `output URL refused: ${why}`);
 }

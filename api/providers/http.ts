@@ -1,10 +1,10 @@
 /**
  * Shared upstream plumbing for the adapters. Everything here turns upstream trouble into a
- * ProviderError whose message and detail hold only status codes and enum-like fields: upstream
+ * UpstreamError whose message and detail hold only status codes and enum-like fields: upstream
  * bodies, URLs (Pollinations puts the prompt in the path) and error texts never get in.
  */
 import { parseRetryAfter } from '../../sdk/retry-after.js';
-import { ProviderError } from './types.js';
+import { UpstreamError } from './types.js';
 
 /** Large enough for a 4K PNG, small enough that a hostile upstream cannot exhaust memory. */
 const MAX_BODY_BYTES = 48 * 1024 * 1024;
@@ -28,7 +28,7 @@ export class UpstreamCall {
     this.signal = AbortSignal.any([callerSignal, this.#deadline]);
   }
 
-  /** Throws the matching ProviderError once the call is aborted (between polls, after awaits). */
+  /** Throws the matching UpstreamError once the call is aborted (between polls, after awaits). */
   throwIfAborted(): void {
     if (this.signal.aborted) throw this.failure(this.signal.reason);
   }
@@ -47,7 +47,7 @@ export class UpstreamCall {
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > limit) {
       await discard(res);
-      throw new ProviderError('bad_output', `upstream body larger than ${limit} bytes`);
+      throw new UpstreamError('bad_output', `upstream body larger than ${limit} bytes`);
     }
     if (!res.body) return new Uint8Array(0);
     const reader = res.body.getReader();
@@ -60,7 +60,7 @@ export class UpstreamCall {
         total += value.byteLength;
         if (total > limit) {
           await reader.cancel().catch(() => undefined);
-          throw new ProviderError('bad_output', `upstream body larger than ${limit} bytes`);
+          throw new UpstreamError('bad_output', `upstream body larger than ${limit} bytes`);
         }
         chunks.push(value);
       }
@@ -76,7 +76,7 @@ export class UpstreamCall {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new ProviderError('bad_output', `upstream ${res.status} sent malformed JSON`);
+      throw new UpstreamError('bad_output', `upstream ${res.status} sent malformed JSON`);
     }
   }
 
@@ -85,31 +85,31 @@ export class UpstreamCall {
     try {
       return await this.json(res);
     } catch (err) {
-      if (err instanceof ProviderError && err.kind === 'bad_output') return undefined;
+      if (err instanceof UpstreamError && err.kind === 'bad_output') return undefined;
       throw err;
     }
   }
 
-  /** Waits `ms`, but wakes up (and throws) as soon as the call is aborted. */
-  async sleep(ms: number): Promise<void> {
+  /** Waits `ms`, but wakes up and throws as soon as the call is aborted (delayUnlessAborted only wakes up). */
+  async sleepOrThrow(ms: number): Promise<void> {
     this.throwIfAborted();
     await delayUnlessAborted(ms, this.signal);
     this.throwIfAborted();
   }
 
-  /** Maps anything thrown during the call to a ProviderError that carries no upstream text. */
-  failure(err: unknown): ProviderError {
-    if (err instanceof ProviderError) return err;
+  /** Maps anything thrown during the call to a UpstreamError that carries no upstream text. */
+  failure(err: unknown): UpstreamError {
+    if (err instanceof UpstreamError) return err;
     if (this.signal.aborted) {
       const reason: unknown = this.signal.reason;
       if (reason === this.#deadline.reason) {
-        return new ProviderError('timeout', `no answer within ${this.#timeoutMs} ms`);
+        return new UpstreamError('timeout', `no answer within ${this.#timeoutMs} ms`);
       }
       // The caller's own deadline is a timeout too; a disconnect is not, and nobody will read it.
-      if (isTimeoutReason(reason)) return new ProviderError('timeout', 'request deadline reached', { cause: reason });
-      return new ProviderError('error', 'aborted by caller', { cause: reason });
+      if (isTimeoutReason(reason)) return new UpstreamError('timeout', 'request deadline reached', { cause: reason });
+      return new UpstreamError('error', 'aborted by caller', { cause: reason });
     }
-    return new ProviderError('error', `network error${networkCode(err)}`);
+    return new UpstreamError('error', `network error${networkCode(err)}`);
   }
 }
 
@@ -204,13 +204,13 @@ export function clampRetry(seconds: number): number {
  * are 'busy'; 408 and 504 'timeout'; everything else, auth included, an operator 'error'.
  * Adapters check their safety signals before falling back to this.
  */
-export function statusFailure(res: Response, code?: string, retryAfter?: number): ProviderError {
+export function statusFailure(res: Response, code?: string, retryAfter?: number): UpstreamError {
   const detail = `upstream ${res.status}${code ? ` ${code}` : ''}`;
   if (res.status === 429 || res.status === 402 || res.status === 503) {
-    return new ProviderError('busy', detail, { retryAfter: upstreamRetryAfterSeconds(res.headers) ?? retryAfter });
+    return new UpstreamError('busy', detail, { retryAfter: upstreamRetryAfterSeconds(res.headers) ?? retryAfter });
   }
-  if (res.status === 408 || res.status === 504) return new ProviderError('timeout', detail);
-  return new ProviderError('error', detail);
+  if (res.status === 408 || res.status === 504) return new UpstreamError('timeout', detail);
+  return new UpstreamError('error', detail);
 }
 
 export function bearer(token: string | undefined): Record<string, string> {

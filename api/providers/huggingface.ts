@@ -1,7 +1,7 @@
 /** Hugging Face Inference Providers router, hf-inference text-to-image: JSON in, raw image out. */
 import { UpstreamCall, bearer, clampRetry, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { imageResult, rejectIfBlank } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export interface HuggingFaceConfig {
   apiToken: string;
@@ -44,11 +44,11 @@ export function createHuggingFaceProvider(config: HuggingFaceConfig): ImageProvi
   };
 }
 
-async function failure(call: UpstreamCall, res: Response): Promise<ProviderError> {
+async function failure(call: UpstreamCall, res: Response): Promise<UpstreamError> {
   // `{error: string}`, `{error: {message}}` or `{detail}`: read to classify, never kept.
   const body = await call.errorBody(res);
   if (mentionsSafety(field(body, 'error'), field(body, 'error', 'message'), field(body, 'detail'))) {
-    return new ProviderError('rejected', `upstream ${res.status}`);
+    return new UpstreamError('rejected', `upstream ${res.status}`);
   }
   // While a model loads, the body estimates the wait in seconds.
   const estimate = Number(field(body, 'estimated_time'));

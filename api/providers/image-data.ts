@@ -5,7 +5,7 @@
 import { IMAGE_SIZES, type AspectRatio } from '../../sdk/types.js';
 import { fetchOutput, type DownloadRules } from './download.js';
 import { UpstreamCall, discard, statusFailure } from './http.js';
-import { ProviderError, type GeneratedImage } from './types.js';
+import { UpstreamError, type GeneratedImage } from './types.js';
 import { decodeUpstream, upstreamImageSize } from './upstream-image.js';
 
 /** The mime type from the magic bytes; upstream content-type headers are not trusted. */
@@ -20,17 +20,17 @@ function sniffImageType(bytes: Uint8Array): string | undefined {
 /** Wraps upstream bytes as a GeneratedImage, or fails with 'bad_output' when they are no image. */
 export function imageResult(bytes: Uint8Array, seed: number): GeneratedImage {
   const mimeType = sniffImageType(bytes);
-  if (!mimeType) throw new ProviderError('bad_output', 'upstream sent something that is not an image');
+  if (!mimeType) throw new UpstreamError('bad_output', 'upstream sent something that is not an image');
   return { bytes, mimeType, seed };
 }
 
 /** Base64 (optionally a data: URI) to an image; 'bad_output' for anything else. */
 export function imageFromBase64(value: unknown, seed: number): GeneratedImage {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new ProviderError('bad_output', 'upstream answer holds no base64 image');
+    throw new UpstreamError('bad_output', 'upstream answer holds no base64 image');
   }
   const b64 = value.startsWith('data:') ? value.slice(value.indexOf(',') + 1) : value;
-  if (!/^[A-Za-z0-9+/=_\-\s]+$/.test(b64)) throw new ProviderError('bad_output', 'upstream image is not base64');
+  if (!/^[A-Za-z0-9+/=_\-\s]+$/.test(b64)) throw new UpstreamError('bad_output', 'upstream image is not base64');
   return imageResult(Buffer.from(b64, 'base64'), seed);
 }
 
@@ -45,7 +45,7 @@ export async function downloadImage(call: UpstreamCall, url: unknown, seed: numb
   try {
     parsed = new URL(String(url));
   } catch {
-    throw new ProviderError('bad_output', 'upstream output URL is not a URL');
+    throw new UpstreamError('bad_output', 'upstream output URL is not a URL');
   }
   const res = await fetchOutput(call, parsed, rules);
   if (!res.ok) {
@@ -66,9 +66,9 @@ export async function rejectIfBlank(image: GeneratedImage): Promise<GeneratedIma
     const { channels } = await decodeUpstream(image.bytes).stats();
     max = Math.max(...channels.map((c) => c.max));
   } catch {
-    throw new ProviderError('bad_output', 'upstream image does not decode');
+    throw new UpstreamError('bad_output', 'upstream image does not decode');
   }
-  if (max <= 2) throw new ProviderError('rejected', 'upstream returned a blanked (all-black) image');
+  if (max <= 2) throw new UpstreamError('rejected', 'upstream returned a blanked (all-black) image');
   return image;
 }
 

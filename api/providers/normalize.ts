@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { ProviderError } from './types.js';
+import { UpstreamError } from './types.js';
 import { decodeUpstream, upstreamImageSize } from './upstream-image.js';
 
 export type OutputFormat = 'webp' | 'png';
@@ -19,7 +19,7 @@ export async function normalizeImage(
   const { width, height } = await upstreamImageSize(bytes);
   const asked = target.width / target.height;
   if (Math.abs(width / height - asked) / asked > ASPECT_TOLERANCE) {
-    throw new ProviderError('bad_output', `upstream image is ${width}x${height}, asked ${target.width}x${target.height}`);
+    throw new UpstreamError('bad_output', `upstream image is ${width}x${height}, asked ${target.width}x${target.height}`);
   }
   try {
     // Through raw pixels: libvips carries the upstream's resolution (PNG pHYs) into the output otherwise.
@@ -33,6 +33,6 @@ export async function normalizeImage(
       ? { bytes: await pipeline.png({ compressionLevel: 9 }).toBuffer(), mimeType: 'image/png' }
       : { bytes: await pipeline.webp({ quality: 88 }).toBuffer(), mimeType: 'image/webp' };
   } catch (cause) {
-    throw new ProviderError('bad_output', 'upstream image could not be re-encoded', { cause });
+    throw new UpstreamError('bad_output', 'upstream image could not be re-encoded', { cause });
   }
 }

@@ -5,7 +5,7 @@
 import { downloadRules } from './download.js';
 import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { cropToAspect, downloadImage, imageFromBase64, rejectIfBlank } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export const OPENAI_FLAVORS = ['openai', 'together', 'localai', 'deepinfra'] as const;
 export type OpenAIFlavor = (typeof OPENAI_FLAVORS)[number];
@@ -142,17 +142,17 @@ function gptImageSize(model: string, width: number, height: number): string {
   return '1024x1024';
 }
 
-async function failure(call: UpstreamCall, res: Response, flavor: OpenAIFlavor): Promise<ProviderError> {
+async function failure(call: UpstreamCall, res: Response, flavor: OpenAIFlavor): Promise<UpstreamError> {
   const body = await call.errorBody(res);
   const code = documentedCode(field(body, 'error', 'code'), ERROR_CODES);
   const type = documentedCode(field(body, 'error', 'type'), ERROR_TYPES);
   // OpenAI has a `moderation` request parameter, so only its codes count there; the others
   // document no safety shape, so their message is inspected (never kept).
   const refused = SAFETY_CODES.has(code ?? '') || (flavor !== 'openai' && mentionsSafety(field(body, 'error', 'message'), field(body, 'error')));
-  if (refused) return new ProviderError('rejected', `upstream ${res.status}${code ? ` ${code}` : ''}`);
+  if (refused) return new UpstreamError('rejected', `upstream ${res.status}${code ? ` ${code}` : ''}`);
   return statusFailure(res, code ?? type);
 }
 
 function failNoImage(): never {
-  throw new ProviderError('bad_output', 'upstream answer holds no image');
+  throw new UpstreamError('bad_output', 'upstream answer holds no image');
 }

@@ -4,7 +4,7 @@
  */
 import { UpstreamCall, bearer, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { imageResult } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export interface PollinationsConfig {
   apiKey: string;
@@ -59,13 +59,13 @@ export function createPollinationsProvider(config: PollinationsConfig): ImagePro
   };
 }
 
-async function failure(call: UpstreamCall, res: Response): Promise<ProviderError> {
+async function failure(call: UpstreamCall, res: Response): Promise<UpstreamError> {
   // Image server `{error, message, requestParameters: {prompt…}}` or gateway
   // `{success: false, error: {message, code}}`: both echo the prompt, so only codes are kept.
   const body = await call.errorBody(res);
   const code = documentedCode(field(body, 'error', 'code'), ERROR_CODES);
   if (mentionsSafety(field(body, 'message'), field(body, 'error', 'message'), field(body, 'error'))) {
-    return new ProviderError('rejected', `upstream ${res.status}${code ? ` ${code}` : ''}`);
+    return new UpstreamError('rejected', `upstream ${res.status}${code ? ` ${code}` : ''}`);
   }
   return statusFailure(res, code);
 }

@@ -5,7 +5,7 @@
 import { downloadRules, type DownloadRules } from './download.js';
 import { UpstreamCall, bearer, discard, field, joinUrl, mentionsSafety, upstreamRetryAfterSeconds, safeToken, statusFailure } from './http.js';
 import { aspectRatioOf, cropToAspect, downloadImage, progressReporter } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export interface ReplicateConfig {
   apiToken: string;
@@ -65,7 +65,7 @@ export function createReplicateProvider(config: ReplicateConfig): ImageProvider 
       }
       let prediction = await call.json(res);
       const id = safeToken(field(prediction, 'id'));
-      if (!id) throw new ProviderError('bad_output', 'upstream prediction has no id');
+      if (!id) throw new UpstreamError('bad_output', 'upstream prediction has no id');
 
       try {
         for (;;) {
@@ -75,7 +75,7 @@ export function createReplicateProvider(config: ReplicateConfig): ImageProvider 
             // Models without `aspect_ratio` (SDXL and co.) ignore it and draw their default square.
             return await cropToAspect(await finish(call, prediction, status, input.seed, downloads), input.width, input.height);
           }
-          await call.sleep(pollIntervalMs);
+          await call.sleepOrThrow(pollIntervalMs);
           prediction = await poll(call, joinUrl(base, `predictions/${id}`), auth, pollIntervalMs);
         }
       } catch (err) {
@@ -94,7 +94,7 @@ async function poll(call: UpstreamCall, url: string, auth: Record<string, string
     if (res.ok) return call.json(res);
     await discard(res);
     if (res.status !== 429 && res.status < 500) throw statusFailure(res);
-    await call.sleep((upstreamRetryAfterSeconds(res.headers) ?? 0) * 1000 || pollIntervalMs);
+    await call.sleepOrThrow((upstreamRetryAfterSeconds(res.headers) ?? 0) * 1000 || pollIntervalMs);
   }
 }
 
@@ -105,9 +105,9 @@ async function finish(call: UpstreamCall, prediction: unknown, status: string, s
   }
   // The cog convention: `failed` with "NSFW content detected…". The text is read, never kept.
   if (status === 'failed' && mentionsSafety(field(prediction, 'error'))) {
-    throw new ProviderError('rejected', 'upstream prediction failed: NSFW');
+    throw new UpstreamError('rejected', 'upstream prediction failed: NSFW');
   }
-  throw new ProviderError('error', `upstream prediction ${status}`);
+  throw new UpstreamError('error', `upstream prediction ${status}`);
 }
 
 /** The last tqdm line of the logs as a fraction; NaN when there is none. */

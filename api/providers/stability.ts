@@ -1,7 +1,7 @@
 /** Stability AI REST v2beta stable-image generate (core, ultra, sd3.x), sent as multipart. */
 import { UpstreamCall, bearer, discard, documentedCode, field, joinUrl, mentionsSafety, statusFailure } from './http.js';
 import { aspectRatioOf, imageFromBase64, imageResult } from './image-data.js';
-import { ProviderError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
+import { UpstreamError, type GenerateInput, type GeneratedImage, type ImageProvider } from './types.js';
 
 export interface StabilityConfig {
   apiKey: string;
@@ -68,7 +68,7 @@ async function readImage(call: UpstreamCall, res: Response, askedSeed: number): 
 
 /** CONTENT_FILTERED still comes as a 200, with a blurred picture: it is a refusal. */
 function filtered(finishReason: unknown): void {
-  if (finishReason === 'CONTENT_FILTERED') throw new ProviderError('rejected', 'upstream 200 CONTENT_FILTERED');
+  if (finishReason === 'CONTENT_FILTERED') throw new UpstreamError('rejected', 'upstream 200 CONTENT_FILTERED');
 }
 
 function seedOf(value: unknown, fallback: number): number {
@@ -76,11 +76,11 @@ function seedOf(value: unknown, fallback: number): number {
   return value !== null && value !== '' && Number.isSafeInteger(seed) && seed >= 0 ? seed : fallback;
 }
 
-async function failure(call: UpstreamCall, res: Response): Promise<ProviderError> {
+async function failure(call: UpstreamCall, res: Response): Promise<UpstreamError> {
   const body = await call.errorBody(res);
   const name = documentedCode(field(body, 'name'), ERROR_NAMES);
   if (name === 'content_moderation' || mentionsSafety(JSON.stringify(field(body, 'errors') ?? ''))) {
-    return new ProviderError('rejected', `upstream ${res.status}${name ? ` ${name}` : ''}`);
+    return new UpstreamError('rejected', `upstream ${res.status}${name ? ` ${name}` : ''}`);
   }
   return statusFailure(res, name);
 }

@@ -34,8 +34,8 @@ export interface ImageProvider {
  */
 export type ProviderFailure = 'rejected' | 'busy' | 'error' | 'timeout' | 'bad_output';
 
-export class ProviderError extends Error {
-  override readonly name = 'ProviderError';
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
   readonly kind: ProviderFailure;
   /** Seconds the client should wait, when the upstream said so (busy). */
   readonly retryAfter: number | undefined;

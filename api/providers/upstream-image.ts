@@ -4,7 +4,7 @@
  * one pixel limit, read from the header before any pixel is decoded.
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { ProviderError } from './types.js';
+import { UpstreamError } from './types.js';
 
 /** The largest accepted upstream image (a 4K picture is 8.3 MP) is well under this. */
 export const MAX_INPUT_PIXELS = 40_000_000;
@@ -28,11 +28,11 @@ export async function upstreamImageSize(bytes: Uint8Array): Promise<{ width: num
   try {
     meta = await decodeUpstream(bytes).metadata();
   } catch (cause) {
-    throw new ProviderError('bad_output', 'upstream body is not a decodable image within the pixel limit', { cause });
+    throw new UpstreamError('bad_output', 'upstream body is not a decodable image within the pixel limit', { cause });
   }
   const { width, height } = meta;
-  if (!width || !height) throw new ProviderError('bad_output', 'upstream image has no dimensions');
+  if (!width || !height) throw new UpstreamError('bad_output', 'upstream image has no dimensions');
   // Animated images decode every page: count them all.
-  if (width * height * (meta.pages ?? 1) > MAX_INPUT_PIXELS) throw new ProviderError('bad_output', 'upstream image over the pixel limit');
+  if (width * height * (meta.pages ?? 1) > MAX_INPUT_PIXELS) throw new UpstreamError('bad_output', 'upstream image over the pixel limit');
   return { width, height };
 }

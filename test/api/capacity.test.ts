@@ -2,7 +2,7 @@ import type { Server } from '@hapi/hapi';
 import sharp from 'sharp';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryClientSlots } from '../../api/limits/client-slots.js';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import type { CreateServerOptions } from '../../api/server.js';
 import { generate, issueCaptcha, manualClock, scriptedProvider, testServer, withPow } from '../helpers/server.js';
 
@@ -97,7 +97,7 @@ describe('the generation budget', () => {
 
   it('counts a failed upstream call', async () => {
     const provider = scriptedProvider(async () => {
-      throw new ProviderError('error', 'status 500');
+      throw new UpstreamError('error', 'status 500');
     });
     const { visitor } = await service({ provider, generationBudgetPerHour: 1 });
     expect(codeOf(await (await visitor(1)).generate())).toBe('provider_error');
@@ -173,7 +173,7 @@ describe('the per-client in-flight limit', () => {
       expect(slots.clients).toBe(0);
 
       behaviour = async () => {
-        throw new ProviderError('error', 'status 500');
+        throw new UpstreamError('error', 'status 500');
       };
       expect(codeOf(await (await visitor(1)).generate())).toBe('provider_error');
       expect(slots.clients).toBe(0);

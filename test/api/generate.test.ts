@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import sharp from 'sharp';
 import { MemoryCaptchaStore } from '../../api/captcha/store.js';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import { IMAGE_SIZES } from '../../sdk/types.js';
 import { generate, issueCaptcha, scriptedProvider, testServer } from '../helpers/server.js';
 
@@ -75,7 +75,7 @@ describe('POST /api/v1/generate', () => {
 
   it('streams an error event when the provider fails after the stream opened', async () => {
     const provider = scriptedProvider(async () => {
-      throw new ProviderError('rejected', 'status 400');
+      throw new UpstreamError('rejected', 'status 400');
     });
     const { server, cookie } = await solved({ provider });
     const response = await generate(server, cookie, { prompt: CANARY, captcha: 'ACDEH' }, { accept: 'text/event-stream' });
@@ -159,11 +159,11 @@ describe('validation', () => {
 
 describe('provider failures', () => {
   const failures: Array<[string, () => never, number, string]> = [
-    ['rejected', () => { throw new ProviderError('rejected', 'status 400'); }, 422, 'prompt_rejected'],
-    ['busy', () => { throw new ProviderError('busy', 'status 429', { retryAfter: 12 }); }, 503, 'provider_busy'],
-    ['error', () => { throw new ProviderError('error', 'status 401'); }, 502, 'provider_error'],
-    ['timeout', () => { throw new ProviderError('timeout', 'deadline'); }, 504, 'provider_timeout'],
-    ['bad output', () => { throw new ProviderError('bad_output', 'not an image'); }, 502, 'provider_error'],
+    ['rejected', () => { throw new UpstreamError('rejected', 'status 400'); }, 422, 'prompt_rejected'],
+    ['busy', () => { throw new UpstreamError('busy', 'status 429', { retryAfter: 12 }); }, 503, 'provider_busy'],
+    ['error', () => { throw new UpstreamError('error', 'status 401'); }, 502, 'provider_error'],
+    ['timeout', () => { throw new UpstreamError('timeout', 'deadline'); }, 504, 'provider_timeout'],
+    ['bad output', () => { throw new UpstreamError('bad_output', 'not an image'); }, 502, 'provider_error'],
     ['unexpected exception', () => { throw new TypeError(`boom ${CANARY}`); }, 500, 'internal_error'],
   ];
 
@@ -176,7 +176,7 @@ describe('provider failures', () => {
   });
 
   it('busy carries Retry-After', async () => {
-    const provider = scriptedProvider(async () => { throw new ProviderError('busy', 'status 429', { retryAfter: 12 }); });
+    const provider = scriptedProvider(async () => { throw new UpstreamError('busy', 'status 429', { retryAfter: 12 }); });
     const { server, cookie } = await solved({ provider });
     const response = await generate(server, cookie, { prompt: 'a', captcha: 'ACDEH' });
     expect(response.headers['retry-after']).toBe('12');

@@ -2,7 +2,7 @@ import type { Server } from '@hapi/hapi';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCaptchaStore } from '../../api/captcha/store.js';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
 import { fixedCaptcha, generate, issueCaptcha, manualClock, scriptedProvider } from '../helpers/server.js';
 
@@ -74,7 +74,7 @@ describe('metrics', () => {
     let fail = false;
     const image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer();
     const provider = scriptedProvider(async (input) => {
-      if (fail) throw new ProviderError('error', 'upstream 500');
+      if (fail) throw new UpstreamError('error', 'upstream 500');
       return { bytes: image, mimeType: 'image/png', seed: input.seed };
     }, 'fake-upstream');
     const server = await started({ metrics: { port: 0 }, provider, generateLimit: 2 });

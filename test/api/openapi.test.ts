@@ -2,9 +2,9 @@ import type { Server, ServerInjectOptions, ServerInjectResponse } from '@hapi/ha
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument, type JsonSchema, type Operation } from '../../api/openapi.js';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import { CAPTCHA_ANSWER_MAX_LENGTH, ERROR_CODES, ERROR_STATUS, IMAGE_SIZES, PROMPT_MAX_LENGTH, SEED_MAX } from '../../sdk/types.js';
-import { issueCaptcha, manualClock, scriptedProvider, testServer, withPow } from '../helpers/server.js';
+import { issueCaptcha, manualClock, quietSpeech, scriptedProvider, testServer, withPow } from '../helpers/server.js';
 
 const doc = openApiDocument;
 
@@ -96,8 +96,8 @@ async function session(server: Server): Promise<{ cookie: string }> {
 const generate = async (server: Server, headers: Record<string, string>, payload: object) =>
   call(server, { method: 'POST', url: '/api/v1/generate', headers, payload: await withPow(headers.cookie ?? '', payload) });
 
-const failing = (kind: ConstructorParameters<typeof ProviderError>[0]) =>
-  scriptedProvider(() => Promise.reject(new ProviderError(kind, 'upstream', kind === 'busy' ? { retryAfter: 9 } : {})));
+const failing = (kind: ConstructorParameters<typeof UpstreamError>[0]) =>
+  scriptedProvider(() => Promise.reject(new UpstreamError(kind, 'upstream', kind === 'busy' ? { retryAfter: 9 } : {})));
 
 describe('the OpenAPI document', () => {
   it('is served at /api/v1/openapi.json and is the document the code builds', async () => {
@@ -154,7 +154,7 @@ describe('the OpenAPI document', () => {
 
 describe('real responses match the document', () => {
   it('captcha and its audio', async () => {
-    const server = await testServer();
+    const server = await testServer({ captchaAudio: quietSpeech });
     const captcha = await call(server, { method: 'GET', url: '/api/v1/captcha' });
     const cookie = String(captcha.headers['set-cookie']).split(';')[0]!;
     const audio = await call(server, { method: 'GET', url: '/api/v1/captcha/audio', headers: { cookie } });

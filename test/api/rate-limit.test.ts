@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupAddress } from '../../api/client-address.js';
 import { MemoryWindowCounter } from '../../api/limits/window-counter.js';
-import { generate, issueCaptcha, manualClock, testServer } from '../helpers/server.js';
+import { generate, issueCaptcha, manualClock, quietSpeech, testServer } from '../helpers/server.js';
 
 const captcha = (server: Awaited<ReturnType<typeof testServer>>, headers: Record<string, string> = {}, remoteAddress = '203.0.113.9') =>
   server.inject({ url: '/api/v1/captcha', headers, remoteAddress });
@@ -52,7 +52,7 @@ describe('captcha rate limit (hapi-rate-limit, per client per minute)', () => {
   });
 
   it('limits the spoken captcha like the image', async () => {
-    const server = await testServer({ captchaPerMinute: 1 });
+    const server = await testServer({ captchaPerMinute: 1, captchaAudio: quietSpeech });
     const audio = await server.inject({ url: '/api/v1/captcha/audio', remoteAddress: '203.0.113.50' });
     expect(audio.statusCode).not.toBe(429);
     const again = await server.inject({ url: '/api/v1/captcha/audio', remoteAddress: '203.0.113.50' });
@@ -99,7 +99,7 @@ describe('generation rate limit (atomic window counter)', () => {
   });
 
   it('a rate-limited request does not spend the captcha', async () => {
-    const server = await testServer({ generateLimit: 1 });
+    const server = await testServer({ generateLimit: 1, captchaAudio: quietSpeech });
     const first = await issueCaptcha(server);
     await generate(server, first.cookie, { prompt: 'a', captcha: 'ACDEH' });
     const { cookie } = await issueCaptcha(server);

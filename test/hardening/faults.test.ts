@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { Server } from '@hapi/hapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIProvider } from '../../api/providers/openai.js';
-import { ProviderError, type GeneratedImage, type GenerateInput, type ImageProvider } from '../../api/providers/types.js';
+import { UpstreamError, type GeneratedImage, type GenerateInput, type ImageProvider } from '../../api/providers/types.js';
 import { MemoryCaptchaStore } from '../../api/captcha/store.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
 import { solvePow } from '../../sdk/pow.js';
@@ -70,8 +70,8 @@ describe('a provider that fails', () => {
   const scripted: Array<[string, (input: GenerateInput) => Promise<GeneratedImage>]> = [
     ['returns garbage bytes', async (input) => ({ bytes: randomBytes(4096), mimeType: 'image/png', seed: input.seed })],
     ['returns nothing', async (input) => ({ bytes: new Uint8Array(0), mimeType: 'image/png', seed: input.seed })],
-    ['reports an upstream 5xx', async () => Promise.reject(new ProviderError('error', 'upstream 500'))],
-    ['reports output it cannot use', async () => Promise.reject(new ProviderError('bad_output', 'no image'))],
+    ['reports an upstream 5xx', async () => Promise.reject(new UpstreamError('error', 'upstream 500'))],
+    ['reports output it cannot use', async () => Promise.reject(new UpstreamError('bad_output', 'no image'))],
   ];
 
   it.each(scripted)('gives 502 provider_error when it %s', async (_name, behaviour) => {

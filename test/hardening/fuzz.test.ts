@@ -3,7 +3,7 @@ import type { Server, ServerInjectResponse } from '@hapi/hapi';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import { ERROR_CODES, SESSION_HEADER, type PowSolution } from '../../sdk/types.js';
 import { issueCaptcha, scriptedProvider, solved, testServer } from '../helpers/server.js';
 import { requestFor, type Endpoint, type FuzzRequest } from './requests.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
     // One call in ten succeeds: enough to fuzz the success path, few enough 1024² re-encodes to stay fast.
     provider: scriptedProvider(async (input) => {
       calls += 1;
-      if (calls % 10 !== 0) throw new ProviderError('rejected', 'fuzz');
+      if (calls % 10 !== 0) throw new UpstreamError('rejected', 'fuzz');
       const size = { width: input.width / 16, height: input.height / 16, channels: 3 as const, background: '#456' };
       return { bytes: await sharp({ create: size }).png().toBuffer(), mimeType: 'image/png', seed: input.seed };
     }),

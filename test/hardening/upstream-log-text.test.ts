@@ -10,7 +10,7 @@ import { createComfyUIProvider } from '../../api/providers/comfyui.js';
 import { createOpenAIProvider } from '../../api/providers/openai.js';
 import { createPollinationsProvider } from '../../api/providers/pollinations.js';
 import { createStabilityProvider } from '../../api/providers/stability.js';
-import { ProviderError, type ImageProvider } from '../../api/providers/types.js';
+import { UpstreamError, type ImageProvider } from '../../api/providers/types.js';
 import { CANARY, CANARY_CODE, FakeUpstream, sendJson, type Handler } from '../api/providers/fakes/upstream.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -50,8 +50,8 @@ describe('upstream error codes that echo the prompt', () => {
     const error = await create(upstream.url)
       .generate({ prompt: CANARY, width: 1024, height: 1024, seed: 1, signal: new AbortController().signal })
       .then(() => undefined, (err: unknown) => err);
-    expect(error).toBeInstanceOf(ProviderError);
-    const { detail } = error as ProviderError;
+    expect(error).toBeInstanceOf(UpstreamError);
+    const { detail } = error as UpstreamError;
     expect(detail).toContain('undocumented-code');
     expect(detail).not.toContain('diagnosis');
     expect(detail).not.toContain('Q7ZX');

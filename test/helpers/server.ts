@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Server, ServerInjectResponse } from '@hapi/hapi';
-import { afterAll, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
+import { leftoverServers } from './leftover-servers.js';
 import type { CaptchaMaker } from '../../api/captcha/maker.js';
+import { encodeWav } from '../../api/captcha/wav.js';
 import { createServer, type CreateServerOptions } from '../../api/server.js';
 import { solvePow } from '../../sdk/pow.js';
 import type { CaptchaResponse, PowChallenge, PowSolution } from '../../sdk/types.js';
@@ -14,6 +16,12 @@ export function fixedCaptcha(text = 'ACDEH'): CaptchaMaker {
   return () => ({ text, svg: drawCaptcha(text, { width: 200, height: 70, fontSize: 56, noise: 1 }) });
 }
 
+/**
+ * A spoken captcha without the speech engine: a real (silent, 10 ms) WAV at once. For tests about
+ * the route around the audio (limits, cookies, the document); the engine's own tests are integration.
+ */
+export const quietSpeech = async (): Promise<Buffer> => encodeWav({ sampleRate: 8000, samples: new Float32Array(80) });
+
 /** A manual clock for expiry and rate-limit windows. */
 export function manualClock(start = Date.UTC(2026, 0, 1)) {
   let time = start;
@@ -24,31 +32,25 @@ export function manualClock(start = Date.UTC(2026, 0, 1)) {
 /** The cheapest proof of work (one attempt of 1000 iterations): tests that are not about its cost stay fast. */
 export const CHEAP_POW = { powMinCost: 1000, powMaxCost: 1000 } as const;
 
-const unstopped = new Set<Server>();
-
 /** Stops a server once (a test may also stop it itself: hapi allows stopping twice). */
 async function release(server: Server): Promise<void> {
-  unstopped.delete(server);
+  leftoverServers.delete(server);
   await server.stop();
 }
 
-// Servers made outside a test (in beforeAll) are stopped when their test file ends.
-afterAll(async () => {
-  await Promise.all([...unstopped].map(release));
-});
-
 /**
  * A real server, initialized (caches started) for `server.inject`, not listening. It is stopped
- * when the test that made it finishes, or when the file ends if it was made in a hook.
+ * when the test that made it finishes, or when the file ends if it was made in a hook
+ * (see test/helpers/leftover-servers.ts).
  */
 export async function testServer(options: CreateServerOptions = {}): Promise<Server> {
   const server = await createServer({ port: 0, captcha: fixedCaptcha(), maxEventLoopDelayMs: 0, ...CHEAP_POW, ...options });
   await server.initialize();
-  unstopped.add(server);
+  leftoverServers.add(server);
   try {
     onTestFinished(() => release(server));
   } catch {
-    // Made in a hook, not a test: afterAll stops it.
+    // Made in a hook, not a test: stopped after the file (leftover-servers.ts).
   }
   return server;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, serverOptionsFromEnv } from '../../api/config.js';
 import { createServer } from '../../api/server.js';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import { generate, issueCaptcha, manualClock, scriptedProvider } from '../helpers/server.js';
 import { removeChild, startChild, stopChild } from './child.js';
 import { ACCESS_FIELDS, EVENT_FIELDS, accessLines, allBytes, containsText, eventLines, localDate, localMidnight, loggedServer, logLines, tempDir } from './support.js';
@@ -46,7 +46,7 @@ describe('Claim 2: access logs hold only the standard fields and are deleted aft
     let calls = 0;
     const provider = scriptedProvider(async (input) => {
       calls += 1;
-      if (calls === 1) throw new ProviderError('error', 'upstream 500 server_error');
+      if (calls === 1) throw new UpstreamError('error', 'upstream 500 server_error');
       throw Object.assign(new TypeError(`cannot draw ${input.prompt}`), { code: SECRET });
     });
     const { server, logDir } = await loggedServer({ provider });

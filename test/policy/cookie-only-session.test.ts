@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import type { Server, ServerInjectOptions, ServerInjectResponse } from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteManifest } from '../../api/plugins/static-site.js';
-import { ProviderError } from '../../api/providers/types.js';
-import { generate, issueCaptcha, scriptedProvider, setCookies, testServer } from '../helpers/server.js';
+import { UpstreamError } from '../../api/providers/types.js';
+import { generate, issueCaptcha, quietSpeech, scriptedProvider, setCookies, testServer } from '../helpers/server.js';
 import { buildTestSite, WIDGET_BUNDLE } from '../helpers/site.js';
 
 let site: { dir: string; manifest: SiteManifest };
@@ -20,7 +20,7 @@ function flakyProvider() {
   let calls = 0;
   return scriptedProvider(async (input) => {
     calls += 1;
-    if (calls === 1) throw new ProviderError('error', 'upstream 500');
+    if (calls === 1) throw new UpstreamError('error', 'upstream 500');
     if (calls === 2) throw new TypeError('bug');
     const { default: sharp } = await import('sharp');
     return { bytes: await sharp({ create: { width: input.width, height: input.height, channels: 3, background: '#246' } }).png().toBuffer(), mimeType: 'image/png', seed: 1 };
@@ -70,7 +70,7 @@ async function everyAnswer(server: Server): Promise<ServerInjectResponse[]> {
 
 describe('Claim 5: imageka_session is the only cookie, on every route, including errors, static files and 404s, and it is HttpOnly', () => {
   it.each([false, true])('sets no other cookie, and imageka_session only HttpOnly (cross-site mode: %s)', async (crossSite) => {
-    const server = await testServer({ crossSite, site: { dir: site.dir }, provider: flakyProvider(), generateLimit: 5 });
+    const server = await testServer({ crossSite, site: { dir: site.dir }, provider: flakyProvider(), generateLimit: 5, captchaAudio: quietSpeech });
     const responses = await everyAnswer(server);
     const cookies = responses.flatMap((response) => setCookies(response).map((cookie) => ({ url: response.request.url.pathname, cookie })));
 

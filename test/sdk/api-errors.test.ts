@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError as UpstreamFailure } from '../../api/providers/types.js';
+import { UpstreamError as UpstreamFailure } from '../../api/providers/types.js';
 import {
   isCapacityError,
   isCaptchaError,

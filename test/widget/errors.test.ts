@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../api/providers/types.js';
+import { UpstreamError } from '../../api/providers/types.js';
 import '../../widget/index.js';
 import { manualClock, scriptedProvider } from '../helpers/server.js';
 import { alerts, ANSWER, fillAndGenerate, focused, mount, openOptions, readyWidget, startApi, until, untilState, type Mounted } from './harness.js';
@@ -111,7 +111,7 @@ describe('every error keeps the prompt and says what to do', () => {
     ['error', 'The image service failed to make this image. Try again.', 'provider_error', 'button[type=submit]'],
     ['timeout', 'The image service took too long. Try again.', 'provider_timeout', 'button[type=submit]'],
   ] as const)('the image service fails (%s): the message, a fresh captcha, the focus where it helps', async (kind, message, code, focus) => {
-    const api = await startApi({ provider: scriptedProvider(async () => Promise.reject(new ProviderError(kind, 'scripted'))) });
+    const api = await startApi({ provider: scriptedProvider(async () => Promise.reject(new UpstreamError(kind, 'scripted'))) });
     const mounted = await readyWidget(api);
     await fillAndGenerate(mounted, 'a castle');
     await untilState(mounted, 'error');
@@ -123,7 +123,7 @@ describe('every error keeps the prompt and says what to do', () => {
   });
 
   it('a busy image service: the wait it asked for counts down', async () => {
-    const api = await startApi({ provider: scriptedProvider(async () => Promise.reject(new ProviderError('busy', 'scripted', { retryAfter: 30 }))) });
+    const api = await startApi({ provider: scriptedProvider(async () => Promise.reject(new UpstreamError('busy', 'scripted', { retryAfter: 30 }))) });
     const mounted = await readyWidget(api);
     await fillAndGenerate(mounted);
     await untilState(mounted, 'error');

@@ -107,6 +107,6 @@ describe('UpstreamCall', () => {
     const deadline = new UpstreamCall(AbortSignal.abort(new DOMException('late', 'TimeoutError')), 5000);
     await expectFailure(deadline.fetch(fake.url), 'timeout');
     const gone = new UpstreamCall(AbortSignal.abort(new Error('client left')), 5000);
-    await expectFailure(gone.sleep(10), 'error');
+    await expectFailure(gone.sleepOrThrow(10), 'error');
   });
 });

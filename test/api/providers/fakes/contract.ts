@@ -4,7 +4,7 @@
  * Every failure is also checked for the canary prompt.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError, type GeneratedImage, type GenerateInput, type ImageProvider, type ProviderFailure } from '../../../../api/providers/types.js';
+import { UpstreamError, type GeneratedImage, type GenerateInput, type ImageProvider, type ProviderFailure } from '../../../../api/providers/types.js';
 import { CANARY, RETRY_DATE_SECONDS, RETRY_SECONDS, type FakeUpstream, type Scenario, type Seen } from './upstream.js';
 
 export interface ContractOptions {
@@ -20,19 +20,19 @@ export function generateInput(signal: AbortSignal = new AbortController().signal
 }
 
 /** Awaits a failure and checks its kind and that no trace of the prompt is in it. */
-export async function expectFailure(promise: Promise<unknown>, kind: ProviderFailure): Promise<ProviderError> {
+export async function expectFailure(promise: Promise<unknown>, kind: ProviderFailure): Promise<UpstreamError> {
   const err = await promise.then(
-    () => { throw new Error(`expected a '${kind}' ProviderError, got an image`); },
+    () => { throw new Error(`expected a '${kind}' UpstreamError, got an image`); },
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ProviderError);
-  const failure = err as ProviderError;
+  expect(err).toBeInstanceOf(UpstreamError);
+  const failure = err as UpstreamError;
   expect(failure.kind).toBe(kind);
   expectNoLeak(failure);
   return failure;
 }
 
-export function expectNoLeak(err: ProviderError): void {
+export function expectNoLeak(err: UpstreamError): void {
   for (const text of [err.message, err.detail, String(err.cause), JSON.stringify(err)]) {
     expect(text).not.toContain(CANARY);
     expect(text).not.toContain(encodeURIComponent(CANARY));

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Distinctive text sent as the prompt; it must never appear in a ProviderError. */
+/** Distinctive text sent as the prompt; it must never appear in a UpstreamError. */
 export const CANARY = 'canary-Q7ZX-8841 a violet lighthouse whispering to the tide';
 
 /** Prompt text shaped like a token, as a service that echoes the request may put it in an error code. */
