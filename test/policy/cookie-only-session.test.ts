@@ -40,7 +40,8 @@ async function everyAnswer(server: Server): Promise<ServerInjectResponse[]> {
     await send({ method: 'HEAD', url: path });
   }
   for (const asset of site.manifest.assets) await send(`/assets/${asset}`);
-  for (const missing of ['/assets/missing.css', '/nope', '/privacy/', '/api/v1/nope', '/api/v2/generate']) await send(missing);
+  for (const part of site.manifest.parts) await send(`/parts/${part}`);
+  for (const missing of ['/assets/missing.css', '/parts/missing.mjs', '/nope', '/privacy/', '/api/v1/nope', '/api/v2/generate']) await send(missing);
   await send({ method: 'DELETE', url: '/api/v1/health' });
   await send('/api/v1/health');
   await send('/api/v1/health/live');
