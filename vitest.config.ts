@@ -16,6 +16,7 @@ const INTEGRATION = [
   'test/api/capacity.test.ts',
   'test/api/fair-share.test.ts',
   'test/api/openapi-tools.test.ts',
+  'test/api/shutdown.test.ts',
   'test/api/captcha/audio-solver.test.ts',
   // The real speech engine in worker threads: seconds per clip, too slow for the fast loop.
   'test/api/captcha/audio.test.ts',

@@ -1,21 +1,24 @@
 import { resolve } from 'node:path';
 import Joi from 'joi';
-import { MAX_RETENTION_DAYS } from './plugins/access-log.js';
+import { DEFAULTS } from './defaults.js';
+import { MAX_CAPTCHA_TTL_MS, MAX_RETENTION_DAYS, MAX_SESSION_TTL_MS } from './policy.js';
 import { DOWNLOAD_HOST_PATTERN } from './providers/download.js';
-import { DEFAULT_POW_MAX_COST, DEFAULT_POW_MIN_COST, type CreateServerOptions } from './server.js';
+import type { CreateServerOptions } from './server-options.js';
 
 /**
  * Every environment variable the server reads (providers read their own, see providers/index.ts).
- * Each entry: its schema with default, and how it becomes a createServer option.
+ * Each entry: its schema, its default taken from DEFAULTS (defaults.ts) in the variable's unit, and
+ * how it becomes a createServer option.
  */
+const inSeconds = (ms: number) => ms / 1000;
 const seconds = (name: string, fallback: number, max = 7 * 24 * 3600) =>
   Joi.number().integer().min(1).max(max).default(fallback).label(name);
 const count = (name: string, fallback: number, min = 1) => Joi.number().integer().min(min).max(1_000_000).default(fallback).label(name);
 const flag = (name: string, fallback: boolean) => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off').default(fallback).label(name);
 
 export const environmentSchema = Joi.object({
-  PORT: Joi.number().port().default(3000).label('PORT'),
-  HOST: Joi.string().hostname().default('127.0.0.1').label('HOST'),
+  PORT: Joi.number().port().default(DEFAULTS.port).label('PORT'),
+  HOST: Joi.string().hostname().default(DEFAULTS.host).label('HOST'),
   SESSION_SECRET: Joi.string()
     .min(32)
     .label('SESSION_SECRET')
@@ -29,42 +32,42 @@ export const environmentSchema = Joi.object({
     // The URL may hold a password: the message never repeats it.
     .messages({ 'string.uri': 'REDIS_URL must be a redis:// or rediss:// URL', 'string.uriCustomScheme': 'REDIS_URL must be a redis:// or rediss:// URL' }),
   COOKIE_MODE: Joi.string().valid('same-site', 'cross-site').default('same-site').label('COOKIE_MODE'),
-  COOKIE_SECURE: flag('COOKIE_SECURE', true),
-  CAPTCHA_TTL_SECONDS: seconds('CAPTCHA_TTL_SECONDS', 600, 3600),
-  SESSION_TTL_SECONDS: seconds('SESSION_TTL_SECONDS', 1800, 24 * 3600),
-  RATE_LIMIT_CAPTCHA_PER_MINUTE: count('RATE_LIMIT_CAPTCHA_PER_MINUTE', 30),
-  RATE_LIMIT_GENERATE_PER_HOUR: count('RATE_LIMIT_GENERATE_PER_HOUR', 30),
-  TRUSTED_PROXIES: Joi.number().integer().min(0).max(10).default(0).label('TRUSTED_PROXIES'),
+  COOKIE_SECURE: flag('COOKIE_SECURE', DEFAULTS.secureCookie),
+  CAPTCHA_TTL_SECONDS: seconds('CAPTCHA_TTL_SECONDS', inSeconds(DEFAULTS.captchaTtlMs), inSeconds(MAX_CAPTCHA_TTL_MS)),
+  SESSION_TTL_SECONDS: seconds('SESSION_TTL_SECONDS', inSeconds(DEFAULTS.sessionTtlMs), inSeconds(MAX_SESSION_TTL_MS)),
+  RATE_LIMIT_CAPTCHA_PER_MINUTE: count('RATE_LIMIT_CAPTCHA_PER_MINUTE', DEFAULTS.captchaPerMinute),
+  RATE_LIMIT_GENERATE_PER_HOUR: count('RATE_LIMIT_GENERATE_PER_HOUR', DEFAULTS.generateLimit),
+  TRUSTED_PROXIES: Joi.number().integer().min(0).max(10).default(DEFAULTS.trustedProxies).label('TRUSTED_PROXIES'),
   CORS_ORIGINS: Joi.string()
     .pattern(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/)
-    .default('*')
+    .default(DEFAULTS.corsOrigins)
     .label('CORS_ORIGINS')
     .messages({ 'string.pattern.base': 'CORS_ORIGINS must be * or a comma-separated list of origins like https://example.com' }),
   // Expected PBKDF2 iterations per captcha; the difficulty moves between the two with the load.
-  POW_MIN_COST: Joi.number().integer().min(1000).max(1_000_000_000).default(DEFAULT_POW_MIN_COST).label('POW_MIN_COST'),
+  POW_MIN_COST: Joi.number().integer().min(1000).max(1_000_000_000).default(DEFAULTS.powMinCost).label('POW_MIN_COST'),
   POW_MAX_COST: Joi.number()
     .integer()
     .max(1_000_000_000)
     .min(Joi.ref('POW_MIN_COST'))
-    .default(DEFAULT_POW_MAX_COST)
+    .default(DEFAULTS.powMaxCost)
     .label('POW_MAX_COST')
     .messages({ 'number.min': 'POW_MAX_COST must be at least POW_MIN_COST (set both when raising the minimum past 10000000)' }),
-  MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', 4),
-  MAX_IN_FLIGHT_PER_CLIENT: count('MAX_IN_FLIGHT_PER_CLIENT', 1),
+  MAX_IN_FLIGHT: count('MAX_IN_FLIGHT', DEFAULTS.maxInFlight),
+  MAX_IN_FLIGHT_PER_CLIENT: count('MAX_IN_FLIGHT_PER_CLIENT', DEFAULTS.maxInFlightPerClient),
   // Unset means no cap: main.ts warns when a real image service runs without one.
   GENERATION_BUDGET_PER_HOUR: Joi.number().integer().min(1).max(100_000_000).label('GENERATION_BUDGET_PER_HOUR'),
   GENERATION_BUDGET_PER_DAY: Joi.number().integer().min(1).max(100_000_000).label('GENERATION_BUDGET_PER_DAY'),
-  MAX_QUEUED: count('MAX_QUEUED', 16, 0),
-  GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', 330, 3600),
-  OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default('webp').label('OUTPUT_FORMAT'),
+  MAX_QUEUED: count('MAX_QUEUED', DEFAULTS.maxQueued, 0),
+  GENERATION_TIMEOUT_SECONDS: seconds('GENERATION_TIMEOUT_SECONDS', inSeconds(DEFAULTS.generationTimeoutMs), 3600),
+  OUTPUT_FORMAT: Joi.string().valid('webp', 'png').default(DEFAULTS.outputFormat).label('OUTPUT_FORMAT'),
   HSTS: Joi.string().valid('auto', 'on', 'off').default('auto').label('HSTS'),
-  SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', 30, 3600),
+  SHUTDOWN_TIMEOUT_SECONDS: seconds('SHUTDOWN_TIMEOUT_SECONDS', inSeconds(DEFAULTS.shutdownTimeoutMs), 3600),
   METRICS_PORT: Joi.number().port().label('METRICS_PORT'),
-  METRICS_HOST: Joi.string().hostname().default('127.0.0.1').label('METRICS_HOST'),
-  MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(1000).label('MAX_EVENT_LOOP_DELAY_MS'),
-  MEMORY_CACHE_MB: Joi.number().integer().min(1).max(65_536).default(100).label('MEMORY_CACHE_MB'),
-  LOG_OUTPUT: Joi.string().valid('files', 'stdout').default('files').label('LOG_OUTPUT'),
-  LOG_DIR: Joi.string().trim().min(1).default('./logs').label('LOG_DIR'),
+  METRICS_HOST: Joi.string().hostname().default(DEFAULTS.metricsHost).label('METRICS_HOST'),
+  MAX_EVENT_LOOP_DELAY_MS: Joi.number().integer().min(0).max(60_000).default(DEFAULTS.maxEventLoopDelayMs).label('MAX_EVENT_LOOP_DELAY_MS'),
+  MEMORY_CACHE_MB: Joi.number().integer().min(1).max(65_536).default(DEFAULTS.memoryCacheBytes / 1024 / 1024).label('MEMORY_CACHE_MB'),
+  LOG_OUTPUT: Joi.string().valid('files', 'stdout').default(DEFAULTS.logOutput).label('LOG_OUTPUT'),
+  LOG_DIR: Joi.string().trim().min(1).default(DEFAULTS.logDir).label('LOG_DIR'),
   // Output URLs outside these (and the adapter's own hosts) are refused: see providers/download.ts.
   PROVIDER_DOWNLOAD_HOSTS: Joi.string()
     .lowercase()
@@ -72,7 +75,7 @@ export const environmentSchema = Joi.object({
     .label('PROVIDER_DOWNLOAD_HOSTS')
     .messages({ 'string.pattern.base': 'PROVIDER_DOWNLOAD_HOSTS must be a comma-separated list of host names like cdn.example.com or *.example.com' }),
   // The privacy policy promises deletion after 30 days at most.
-  LOG_RETENTION_DAYS: Joi.number().integer().min(1).max(MAX_RETENTION_DAYS).default(MAX_RETENTION_DAYS).label('LOG_RETENTION_DAYS'),
+  LOG_RETENTION_DAYS: Joi.number().integer().min(1).max(MAX_RETENTION_DAYS).default(DEFAULTS.logRetentionDays).label('LOG_RETENTION_DAYS'),
 })
   // Provider and other subsystems' variables are validated where they are read.
   .unknown(true)

@@ -2,7 +2,7 @@ import { budgetWarning, ConfigError, downloadHostsFromEnv, redisUrlFromEnv, serv
 import { safeError } from './plugins/access-log.js';
 import { providerFromEnv, ProviderConfigError } from './providers/index.js';
 import { redisDependencies } from './redis/index.js';
-import { shutDown } from './redis/shutdown.js';
+import { shutDown } from './shutdown.js';
 import { createServer } from './server.js';
 
 /** `npm start`: read and validate the environment, then build and start the server. */

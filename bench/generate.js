@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { normalizeImage } from '../dist/api/providers/normalize.js';
+import { normalizeImage } from '../dist/api/generation/normalize.js';
 import { BENCH_ANSWER, instantImage } from './fixtures.js';
 import { load } from './load.js';
 

@@ -8,7 +8,7 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { checkWork, issueChallenge } from '../dist/api/pow/challenge.js';
 import { difficultyAt, MAX_ITERATIONS_PER_ATTEMPT } from '../dist/api/pow/difficulty.js';
-import { DEFAULT_POW_MAX_COST, DEFAULT_POW_MIN_COST } from '../dist/api/server.js';
+import { DEFAULTS } from '../dist/api/defaults.js';
 import { solvePow } from '../dist/sdk/pow.js';
 import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.js';
 
@@ -30,7 +30,7 @@ const BROWSER_SOLVE = `async (challenge) => {
 }`;
 
 export async function measurePow({ runs = { min: 7, max: 3 } } = {}) {
-  const range = { minCost: DEFAULT_POW_MIN_COST, maxCost: DEFAULT_POW_MAX_COST };
+  const range = { minCost: DEFAULTS.powMinCost, maxCost: DEFAULTS.powMaxCost };
   const levels = { min: difficultyAt(0, range), max: difficultyAt(1, range) };
   const challenges = {};
   for (const [name, difficulty] of Object.entries(levels)) {

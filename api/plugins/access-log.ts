@@ -7,10 +7,9 @@ import pino, { type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
 import type { SonicBoom } from 'sonic-boom';
 import { clientAddress, headerText } from '../client-address.js';
+import { MAX_RETENTION_DAYS } from '../policy.js';
 
 const PLUGIN = 'imageka-access-log';
-/** The policy promises access logs are deleted after 30 days at most. */
-export const MAX_RETENTION_DAYS = 30;
 /** pino-roll names each file after the local date it was opened on: `access.2026-01-31.1.log`. */
 const LOG_FILE = /^access\.(\d{4})-(\d{2})-(\d{2})\.\d+\.log$/;
 const HOUR_MS = 60 * 60 * 1000;

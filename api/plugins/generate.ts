@@ -18,7 +18,7 @@ import { GenerationGate, type Slot } from '../generation/gate.js';
 import { TypicalDuration } from '../generation/typical-duration.js';
 import { describeFailure, providerFailureToBoom } from '../generation/outcome.js';
 import { describeValidationError, generateRequestSchema } from '../generation/request-schema.js';
-import { normalizeImage, type OutputFormat } from '../providers/normalize.js';
+import { normalizeImage, type OutputFormat } from '../generation/normalize.js';
 import { UpstreamError, type ImageProvider } from '../providers/types.js';
 import { clientKey } from './rate-limit.js';
 

@@ -4,13 +4,11 @@ import Joi from 'joi';
 import { clientAddress } from '../client-address.js';
 import { apiError } from '../errors.js';
 import type { WindowCounter } from '../limits/window-counter.js';
+import { CAPTCHA_WINDOW_MS, MAX_LIMIT_WINDOW_MS } from '../policy.js';
 
 const PLUGIN = 'imageka-rate-limit';
 /** Set by us on every request (any client-sent value is overwritten) for hapi-rate-limit to key on. */
 const CLIENT_HEADER = 'x-imageka-client';
-/** The policy promises rate-limit records are gone within 48 hours. */
-export const MAX_LIMIT_WINDOW_MS = 48 * 60 * 60 * 1000;
-const CAPTCHA_WINDOW_MS = 60 * 1000;
 
 export interface RateLimitPluginOptions {
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: ignore the header). */

@@ -6,24 +6,9 @@ import Boom from '@hapi/boom';
 import type { Plugin, ResponseObject, ResponseToolkit, Server } from '@hapi/hapi';
 import Inert from '@hapi/inert';
 import Joi from 'joi';
+import { SITE_MANIFEST, type SiteManifest } from '../site-manifest.js';
 
 const PLUGIN = 'imageka-static-site';
-
-/** Written by the site build (site/build/) next to the pages: what this plugin serves. */
-export const SITE_MANIFEST = 'manifest.json';
-
-export interface SiteManifest {
-  /** URL path → HTML file. */
-  pages: Record<string, string>;
-  /** HTML file answered, with status 404, for unknown paths outside the API. */
-  notFound: string;
-  /** File names under assets/, each with a content hash in its name. */
-  assets: string[];
-  /** URL path → file served with a short cache (robots.txt, widget.js, widget.mjs). */
-  files: Record<string, string>;
-  /** The widget's files under parts/, fetched on demand, each with a content hash in its name. */
-  parts: string[];
-}
 
 export interface StaticSiteOptions {
   /** The site build's output folder. */

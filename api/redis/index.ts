@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { MAX_LIMIT_WINDOW_MS } from '../plugins/rate-limit.js';
+import { MAX_CAPTCHA_TTL_MS, MAX_LIMIT_WINDOW_MS } from '../policy.js';
 import type { CreateServerOptions } from '../server.js';
 import { RedisBudgetCounter } from './budget-counter.js';
 import { FailFastRedisCache } from './cache-engine.js';
@@ -43,8 +43,8 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     generationCounter: new RedisWindowCounter(client, partition, windowMs),
     budgetCounter: new RedisBudgetCounter(client, partition),
     clientSlots: new RedisClientSlots(client, partition, options.clientSlotLeaseMs ?? 30_000),
-    // As long as the longest captcha lifetime (CAPTCHA_TTL_SECONDS ≤ 1 hour): a count never ends before its captcha.
-    audioPlayCounter: new RedisWindowCounter(client, partition, 60 * 60 * 1000, 'audio-plays'),
+    // As long as the longest captcha lifetime: a count never ends before its captcha.
+    audioPlayCounter: new RedisWindowCounter(client, partition, MAX_CAPTCHA_TTL_MS, 'audio-plays'),
     spentProofs: new RedisSpentProofs(client, partition),
     recentGenerations: new RedisRecentGenerations(client, partition),
     isReady: () => redisIsReady(client),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SITE_MANIFEST, type SiteManifest } from '../../api/plugins/static-site.js';
+import { SITE_MANIFEST, type SiteManifest } from '../../api/site-manifest.js';
 import { endpointTable, errorCodeTable } from './api-reference.js';
 import { AssetSet, addInterFonts } from './assets.js';
 import { escapeHtml, render, splitFrontMatter, type Resolver } from './template.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SiteManifest } from '../../api/plugins/static-site.js';
+import type { SiteManifest } from '../../api/site-manifest.js';
 import { buildSite } from '../../site/build/build.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Server, ServerInjectOptions, ServerInjectResponse } from '@hapi/hapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteManifest } from '../../api/plugins/static-site.js';
+import type { SiteManifest } from '../../api/site-manifest.js';
 import { UpstreamError } from '../../api/providers/types.js';
 import { generate, issueCaptcha, quietSpeech, scriptedProvider, setCookies, testServer } from '../helpers/server.js';
 import { buildTestSite, WIDGET_BUNDLE } from '../helpers/site.js';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { OutputFormat } from '../../api/providers/normalize.js';
+import type { OutputFormat } from '../../api/generation/normalize.js';
 import { CANARY } from '../api/providers/fakes/upstream.js';
 import { jpegWithPromptMetadata, pngChunkTypes, pngWithPromptChunks } from '../api/providers/fixtures/images.js';
 import { generate, issueCaptcha, scriptedProvider, testServer } from '../helpers/server.js';

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import type { Server } from '@hapi/hapi';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteManifest } from '../../api/plugins/static-site.js';
+import type { SiteManifest } from '../../api/site-manifest.js';
 import { testServer } from '../helpers/server.js';
 import { buildTestSite, WIDGET_BUNDLE } from '../helpers/site.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryWindowCounter } from '../../api/limits/window-counter.js';
-import { MAX_LIMIT_WINDOW_MS } from '../../api/plugins/rate-limit.js';
+import { MAX_LIMIT_WINDOW_MS } from '../../api/policy.js';
 import { redisDependencies, type RedisDependencies } from '../../api/redis/index.js';
 import { createServer } from '../../api/server.js';
 import { generate, issueCaptcha, manualClock, testServer, withPow } from '../helpers/server.js';

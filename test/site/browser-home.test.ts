@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Server } from '@hapi/hapi';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteManifest } from '../../api/plugins/static-site.js';
+import type { SiteManifest } from '../../api/site-manifest.js';
 import { launchBrowser, recordRequests } from '../helpers/browser.js';
 import { builtSiteWithWidget } from '../helpers/site.js';
 import { collectErrors, makeImage, startImageka, widgetReady } from './browser-support.js';

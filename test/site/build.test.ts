@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../api/openapi.js';
-import type { SiteManifest } from '../../api/plugins/static-site.js';
+import type { SiteManifest } from '../../api/site-manifest.js';
 import { AssetSet } from '../../site/build/assets.js';
 import { ERROR_CODES } from '../../sdk/types.js';
 import { buildTestSite, ROOT } from '../helpers/site.js';

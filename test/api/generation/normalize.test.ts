@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { normalizeImage, type OutputFormat } from '../../../api/providers/normalize.js';
-import { CANARY } from './fakes/upstream.js';
-import { jpegMarkers, jpegWithPromptMetadata, pngChunkTypes, pngWithPromptChunks } from './fixtures/images.js';
+import { normalizeImage, type OutputFormat } from '../../../api/generation/normalize.js';
+import { CANARY } from '../providers/fakes/upstream.js';
+import { jpegMarkers, jpegWithPromptMetadata, pngChunkTypes, pngWithPromptChunks } from '../providers/fixtures/images.js';
 
 const APP1 = 0xe1;
 const APP11 = 0xeb;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { shutDown } from '../../api/redis/shutdown.js';
+import { shutDown } from '../../api/shutdown.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { issueCaptcha, solved } from '../helpers/server.js';
-import { ANSWER, cluster, untilReady, type Cluster } from './cluster.js';
+import { ANSWER, cluster, untilReady, type Cluster } from '../redis/cluster.js';
 
 let redis: TestRedis | undefined;
 let open: Cluster | undefined;

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { UpstreamError } from './types.js';
-import { decodeUpstream, upstreamImageSize } from './upstream-image.js';
+import { UpstreamError } from '../providers/types.js';
+import { decodeUpstream, upstreamImageSize } from '../providers/upstream-image.js';
 
 export type OutputFormat = 'webp' | 'png';
 
