@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   }
   // Shared by every instance; without it this process keeps sessions and limits in memory.
   const redis = redisUrl ? redisDependencies(redisUrl, { generateWindowMs: options.generateWindowMs, log: console.log }) : undefined;
-  const server = await createServer({ ...options, ...redis });
+  const server = await createServer({ ...options, ...redis?.serverOptions });
   await server.start();
   const warning = budgetWarning(options);
   if (warning) console.warn(warning);

@@ -21,7 +21,11 @@ export interface RedisDependenciesOptions extends RedisConnectionOptions {
   clientSlotLeaseMs?: number;
 }
 
-export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'audioPlayCounter' | 'spentProofs' | 'recentGenerations' | 'isReady' | 'store'>> & {
+type RedisServerOptions = Required<Pick<CreateServerOptions, 'cache' | 'captchaStore' | 'generationCounter' | 'budgetCounter' | 'clientSlots' | 'audioPlayCounter' | 'spentProofs' | 'recentGenerations' | 'isReady' | 'store'>>;
+
+export type RedisDependencies = RedisServerOptions & {
+  /** The same, without the connection: what to spread into createServer, which refuses unknown options. */
+  serverOptions: RedisServerOptions;
   client: Redis;
   /** Closes the connection; call it after `server.stop()`. */
   close(): Promise<void>;
@@ -29,7 +33,7 @@ export type RedisDependencies = Required<Pick<CreateServerOptions, 'cache' | 'ca
 
 /**
  * Everything createServer needs so that several instances share sessions, captchas and limits
- * through the Redis at `url`: spread it into createServer's options. Connecting happens in the
+ * through the Redis at `url`: spread its `serverOptions` into createServer's. Connecting happens in the
  * background and never blocks or fails the start; /api/v1/health reports whether Redis answers.
  */
 export function redisDependencies(url: string, options: RedisDependenciesOptions = {}): RedisDependencies {
@@ -37,7 +41,7 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
   const windowMs = options.generateWindowMs ?? 60 * 60 * 1000;
   if (!(windowMs >= 1000 && windowMs <= MAX_LIMIT_WINDOW_MS)) throw new RangeError('generateWindowMs must be between 1 second and 48 hours');
   const client = connectRedis(url, options);
-  return {
+  const serverOptions: RedisServerOptions = {
     cache: { name: 'redis', engine: new FailFastRedisCache(client, partition) },
     captchaStore: new RedisCaptchaStore(client, partition),
     generationCounter: new RedisWindowCounter(client, partition, windowMs),
@@ -49,7 +53,6 @@ export function redisDependencies(url: string, options: RedisDependenciesOptions
     recentGenerations: new RedisRecentGenerations(client, partition),
     isReady: () => redisIsReady(client),
     store: 'redis',
-    client,
-    close: () => closeRedis(client),
   };
+  return { ...serverOptions, serverOptions, client, close: () => closeRedis(client) };
 }

@@ -149,11 +149,14 @@ void client.generate({ prompt: 'a fox', captcha: 'abcde', width: 1280, height: 1
 });
 
 describe('@imageka/widget tarball', () => {
-  it('holds both bundles, the declarations and the manifest', () => {
+  it('holds both entries, the parts they fetch on demand, the declarations and the manifest', () => {
     const { contents } = tarball('@imageka/widget');
     expect(contents).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'custom-elements.json', 'dist/widget.js', 'dist/widget.mjs', 'dist/types/widget/index.d.ts']));
+    // Every language besides English and the on-demand part, each under a content-hashed name.
+    const parts = contents.filter((path) => path.startsWith('dist/parts/') && path.endsWith('.mjs'));
+    for (const name of ['on-demand', 'de', 'ja', 'ar', 'pt-BR']) expect(parts.some((path) => new RegExp(`^dist/parts/${name}-[\\w-]{8}\\.mjs$`).test(path)), name).toBe(true);
     const unexpected = contents.filter(
-      (path) => !['LICENSE', 'README.md', 'package.json', 'custom-elements.json'].includes(path) && !/^dist\/(widget\.m?js(\.map)?|types\/(widget|sdk)\/[\w-]+\.d\.ts)$/.test(path),
+      (path) => !['LICENSE', 'README.md', 'package.json', 'custom-elements.json'].includes(path) && !/^dist\/(widget\.m?js(\.map)?|parts\/[\w-]+\.mjs(\.map)?|types\/(widget|sdk)\/[\w-]+\.d\.ts)$/.test(path),
     );
     expect(unexpected).toEqual([]);
   });

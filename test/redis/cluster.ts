@@ -31,7 +31,7 @@ export async function cluster(url: string, count: number, options: CreateServerO
   const instances: Instance[] = [];
   for (let i = 0; i < count; i += 1) {
     const redis = redisDependencies(url, { partition, generateWindowMs: options.generateWindowMs, ...(clientSlotLeaseMs ? { clientSlotLeaseMs } : {}) });
-    const server = await testServer({ provider, sessionSecret: SHARED_SECRET, ...redis, ...serverOptions });
+    const server = await testServer({ provider, sessionSecret: SHARED_SECRET, ...redis.serverOptions, ...serverOptions });
     instances.push({ server, redis });
   }
   return {
