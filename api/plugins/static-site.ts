@@ -77,28 +77,22 @@ export const staticSitePlugin: Plugin<StaticSiteOptions> = {
       server.route({ method: 'GET', path, options: site, handler: (_request, h) => page(h, name) });
     }
 
-    const assets = new Set(manifest.assets);
-    server.route({
-      method: 'GET',
-      path: '/assets/{name}',
-      options: site,
-      handler: (request, h) => {
-        const name = String(request.params.name);
-        return assets.has(name) ? file(h, `assets/${name}`).header('cache-control', IMMUTABLE) : notFound(h);
-      },
-    });
-
-    // The widget's on-demand files: as loadable by any site as widget.js, and immutable (hashed names).
-    const parts = new Set(manifest.parts);
-    server.route({
-      method: 'GET',
-      path: '/parts/{name}',
-      options: site,
-      handler: (request, h) => {
-        const name = String(request.params.name);
-        return parts.has(name) ? embeddable(file(h, `parts/${name}`)).header('cache-control', IMMUTABLE) : notFound(h);
-      },
-    });
+    /** Files with a content hash in their names, under `folder`: immutable, and only those the build listed. */
+    const hashedFiles = (folder: string, names: string[], respond: (response: ResponseObject) => ResponseObject) => {
+      const known = new Set(names);
+      server.route({
+        method: 'GET',
+        path: `/${folder}/{name}`,
+        options: site,
+        handler: (request, h) => {
+          const name = String(request.params.name);
+          return known.has(name) ? respond(file(h, `${folder}/${name}`)).header('cache-control', IMMUTABLE) : notFound(h);
+        },
+      });
+    };
+    hashedFiles('assets', manifest.assets, (response) => response);
+    // The widget's on-demand files: as loadable by any site as widget.js.
+    hashedFiles('parts', manifest.parts, embeddable);
 
     for (const [path, name] of Object.entries(manifest.files)) {
       const widget = path === '/widget.js' || path === '/widget.mjs';
