@@ -23,6 +23,7 @@ import {
   type ProviderInfo,
 } from '../sdk/types.js';
 import { LANGUAGE_TAG_PATTERN, SPOKEN_LANGUAGES } from './captcha/spoken-languages.js';
+import { ROUTE_SUMMARIES } from './route-summaries.js';
 
 /** The subset of JSON Schema 2020-12 (OpenAPI 3.1's dialect) this document uses. */
 export interface JsonSchema {
@@ -307,7 +308,7 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/captcha': {
       get: {
         operationId: 'getCaptcha',
-        summary: 'Issue a captcha, replacing any earlier one in this session',
+        summary: ROUTE_SUMMARIES.captcha,
         description:
           'The image is drawn at twice its SVG size (440 × 140) for sharp display on high-density screens; ' +
           'show it at half its pixel size. The answer also tells how many images this client may still make in the rate-limit window.',
@@ -332,7 +333,7 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/captcha/audio': {
       get: {
         operationId: 'getCaptchaAudio',
-        summary: 'The pending captcha, spoken',
+        summary: ROUTE_SUMMARIES.captchaAudio,
         description:
           `Each character by the name the language gives it, with a spelling word of that language; digits as its numbers. ` +
           `One captcha can be played ${AUDIO_PLAYS_PER_CAPTCHA} times; then \`captcha_audio_limit\`. Clips are made on a few ` +
@@ -358,7 +359,7 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/generate': {
       post: {
         operationId: 'generate',
-        summary: 'Spend the captcha answer and generate one image',
+        summary: ROUTE_SUMMARIES.generate,
         description:
           'With `Accept: text/event-stream` the answer is a stream: while the request waits for a slot, ' +
           '`queued` events (GenerateQueued, each time its place changes); then `progress` events ' +
@@ -409,7 +410,7 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/health': {
       get: {
         operationId: 'getHealth',
-        summary: 'Readiness, for load balancers',
+        summary: ROUTE_SUMMARIES.health,
         security: [],
         responses: {
           '200': ok('Ready.', json(ref('HealthResponse'))),
@@ -420,7 +421,7 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/health/live': {
       get: {
         operationId: 'getLiveness',
-        summary: 'Liveness: the process is up (never touches Redis)',
+        summary: ROUTE_SUMMARIES.live,
         security: [],
         responses: {
           '200': ok('The process answers; says nothing about the shared store.', json({ type: 'object', required: ['status'], additionalProperties: false, properties: { status: { const: 'ok' } } })),
@@ -430,7 +431,7 @@ export const openApiDocument: OpenApiDocument = {
     '/api/v1/openapi.json': {
       get: {
         operationId: 'getOpenApi',
-        summary: 'This document',
+        summary: ROUTE_SUMMARIES.openapi,
         security: [],
         responses: { '200': ok('The OpenAPI 3.1 document.', json({ type: 'object' })) },
       },

@@ -21,6 +21,7 @@ import { describeValidationError, generateRequestSchema } from '../generation/re
 import { normalizeImage, type OutputFormat } from '../generation/normalize.js';
 import { UpstreamError, type ImageProvider } from '../providers/types.js';
 import { clientKey } from './rate-limit.js';
+import { ROUTE_SUMMARIES } from '../route-summaries.js';
 
 const PLUGIN = 'imageka-generate';
 const PROGRESS_INTERVAL_MS = 1000;
@@ -183,7 +184,7 @@ export const generatePlugin: Plugin<GeneratePluginOptions> = {
       path: '/api/v1/generate',
       options: {
         cors: true,
-        description: 'Spend the captcha answer and generate one image',
+        description: ROUTE_SUMMARIES.generate,
         plugins: { yar: { skip: false } },
         // A body without Content-Type would be read as JSON: a cross-site no-cors fetch could send
         // one without a CORS preflight. Only application/json (any charset parameter) passes.

@@ -1,6 +1,7 @@
 import type { Plugin, Server } from '@hapi/hapi';
 import Joi from 'joi';
 import type { HealthResponse, ProviderInfo } from '../../sdk/types.js';
+import { ROUTE_SUMMARIES } from '../route-summaries.js';
 
 export interface HealthPluginOptions {
   provider: ProviderInfo;
@@ -24,13 +25,13 @@ export const healthPlugin: Plugin<HealthPluginOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/health/live',
-      options: { cors: true, description: 'Liveness: the process is up (never touches Redis)' },
+      options: { cors: true, description: ROUTE_SUMMARIES.live },
       handler: (_request, h) => h.response({ status: 'ok' }),
     });
     server.route({
       method: 'GET',
       path: '/api/v1/health',
-      options: { cors: true, description: 'Readiness for load balancers' },
+      options: { cors: true, description: ROUTE_SUMMARIES.health },
       async handler(_request, h) {
         const ready = await Promise.resolve(options.isReady()).catch(() => false);
         const body: HealthResponse = {

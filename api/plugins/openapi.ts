@@ -1,6 +1,7 @@
 import type { Plugin, Server } from '@hapi/hapi';
 import Joi from 'joi';
 import { openApiDocument } from '../openapi.js';
+import { ROUTE_SUMMARIES } from '../route-summaries.js';
 
 const PLUGIN = 'imageka-openapi';
 
@@ -14,7 +15,7 @@ export const openApiPlugin: Plugin<Record<string, never>> = {
     server.route({
       method: 'GET',
       path: '/api/v1/openapi.json',
-      options: { cors: true, description: 'The OpenAPI 3.1 document of this API' },
+      options: { cors: true, description: ROUTE_SUMMARIES.openapi },
       handler: (_request, h) => h.response(body).type('application/json; charset=utf-8'),
     });
   },

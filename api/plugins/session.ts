@@ -14,6 +14,7 @@ import { headerText } from '../client-address.js';
 import { apiError } from '../errors.js';
 import type { WindowCounter } from '../limits/window-counter.js';
 import { clientKey } from './rate-limit.js';
+import { ROUTE_SUMMARIES } from '../route-summaries.js';
 
 const PLUGIN = 'imageka-session';
 /** Drawn at twice its size: sharp on high-density screens, still a small WebP. */
@@ -152,7 +153,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
     server.route({
       method: 'GET',
       path: '/api/v1/captcha',
-      options: { ...limited, description: 'Issue a captcha, replacing any earlier one in this session' },
+      options: { ...limited, description: ROUTE_SUMMARIES.captcha },
       async handler(request, h) {
         await renewSessionId(request, options.store);
         const challenge = options.captcha();
@@ -185,7 +186,7 @@ export const sessionPlugin: Plugin<SessionPluginOptions> = {
       path: '/api/v1/captcha/audio',
       options: {
         ...limited,
-        description: 'The pending captcha, spoken (audio/wav) in the language asked for, or English',
+        description: ROUTE_SUMMARIES.captchaAudio,
         validate: {
           // Other parameters are ignored, as before (a cache-buster must not break playback).
           query: Joi.object({ lang: Joi.string().max(35).pattern(new RegExp(LANGUAGE_TAG_PATTERN)) }).unknown(true),

@@ -309,3 +309,13 @@ describe('real responses match the document', () => {
     expect(check(schema, JSON.parse(response.payload))).toEqual([]);
   });
 });
+
+describe('route summaries', () => {
+  it('are written once: each route’s hapi description is its OpenAPI summary', async () => {
+    const server = await testServer();
+    const document = JSON.parse((await server.inject('/api/v1/openapi.json')).payload) as { paths: Record<string, Record<string, { summary: string }>> };
+    const routes = server.table().filter((route) => route.path.startsWith('/api/v1/') && route.settings.description);
+    expect(routes.length).toBeGreaterThanOrEqual(6);
+    for (const route of routes) expect(document.paths[route.path]?.[route.method]?.summary, route.path).toBe(route.settings.description);
+  });
+});
